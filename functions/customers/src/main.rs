@@ -1,0 +1,5 @@
+//! The `customers` Firehose transformation Lambda: all the work is in the shared library.
+
+fn main() -> std::process::ExitCode {
+    shim::lambda::main(shim::Stream::Customers)
+}

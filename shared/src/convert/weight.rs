@@ -1,0 +1,39 @@
+//! SHP `WEIGHT_LB` from v2's `{"value": DEC, "unit": "lb" | "kg"}` (v1's `weight_lb` is
+//! already pounds and converts as a plain DEC(2): see [`crate::layout::Kind::for_version`]).
+
+use serde_json::{Map, Value};
+
+use super::value::{dec, decimal_value, misfit_reason, Cell, Context};
+use crate::reason::Reason;
+
+/// Pounds per kilogram, as the spec fixes it: 2.20462262 = 220462262 × 10^-8.
+const LB_PER_KG: (u64, i64) = (220_462_262, -8);
+
+/// The weight in pounds at DEC(2); `value` is present and not null or `""`.
+pub fn pounds(value: &Value, cx: &Context<'_>) -> Result<Cell, Reason> {
+    match value {
+        Value::Object(weight) => from_object(weight, cx),
+        _ => Err(Reason::Type(cx.name)),
+    }
+}
+
+/// An absent `value` makes the weight absent, whatever the unit; a present one needs a unit of
+/// exactly `lb` (DEC(2) rules, no rounding) or `kg` (converted exactly, rounded half away from
+/// zero to 2 places, then judged as DEC(2)).
+fn from_object(weight: &Map<String, Value>, cx: &Context<'_>) -> Result<Cell, Reason> {
+    let amount = match weight.get("value") {
+        None | Some(Value::Null) => return Ok(Cell::Absent),
+        Some(Value::String(s)) if s.is_empty() => return Ok(Cell::Absent),
+        Some(amount) => amount,
+    };
+    let scaled = match weight.get("unit").and_then(Value::as_str) {
+        Some("lb") => dec(amount, 2, cx)?,
+        Some("kg") => {
+            let (factor, exponent) = LB_PER_KG;
+            let pounds = decimal_value(amount, cx)?.times(factor, exponent).round_half_away(2);
+            pounds.to_fixed(2).map_err(|misfit| misfit_reason(misfit, cx.name))?
+        }
+        _ => return Err(Reason::UnknownValue(cx.name)),
+    };
+    Ok(Cell::Dec { scaled, places: 2 })
+}

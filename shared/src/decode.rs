@@ -1,0 +1,62 @@
+//! Step 1 of a record's path: Firehose `data` (base64 text) to the event document's text.
+
+use base64::Engine;
+
+use crate::Reason;
+
+/// Decodes Firehose `data`: standard alphabet, `=` padding, no white space (RFC 4648 §4).
+///
+/// Non-zero trailing bits are rejected too (the spec leaves them open): such data was not
+/// written by a conforming encoder, and accepting it would let two inputs give one record.
+pub fn base64(data: &str) -> Result<Vec<u8>, Reason> {
+    base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| Reason::Base64)
+}
+
+/// The record's bytes as UTF-8 text; overlong forms, encoded surrogates and code points above
+/// U+10FFFF are all invalid UTF-8 and fail here.
+pub fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
+    std::str::from_utf8(bytes).map_err(|_| Reason::Utf8)
+}
+
+/// Encodes an output line for Firehose.
+pub fn encode(line: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_padded_standard_base64() {
+        assert_eq!(base64("eyJhIjoxfQ=="), Ok(b"{\"a\":1}".to_vec()));
+        assert_eq!(base64("+/8="), Ok(vec![0xfb, 0xff]));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in ["eyJhIjoxfQ", "eyJhIjoxfQ=", "eyJh IjoxfQ==", "-_8=", "eyJhIjoxfQ==\n", "e===", "!!!!"] {
+            assert_eq!(base64(bad), Err(Reason::Base64), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_zero_trailing_bits() {
+        assert_eq!(base64("QQ=="), Ok(b"A".to_vec()));
+        assert_eq!(base64("QR=="), Err(Reason::Base64));
+    }
+
+    #[test]
+    fn rejects_invalid_utf8() {
+        for bad in [&b"\xff"[..], b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82"] {
+            assert_eq!(utf8(bad), Err(Reason::Utf8), "{bad:?}");
+        }
+        assert_eq!(utf8("é".as_bytes()), Ok("é"));
+    }
+
+    #[test]
+    fn encodes_with_padding() {
+        assert_eq!(encode(b"A|\n"), "QXwK");
+        assert_eq!(encode(b"AB"), "QUI=");
+    }
+}

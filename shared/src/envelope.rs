@@ -1,0 +1,226 @@
+//! Step 3: the envelope (system-two-events.md, "Envelope" and "Order of checks"): the
+//! connector version, the event type, the event id, `occurredAt`, and the payload object.
+
+use jiff::tz::TimeZone;
+use serde_json::{Map, Value};
+
+use crate::convert::decimal::Decimal;
+use crate::convert::value::{self, Context};
+use crate::reason::{FieldName, Reason};
+use crate::Stream;
+
+/// The connector generation, which names the envelope's members and the payload's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// snake_case names, `payload`.
+    V1,
+    /// camelCase names, nested groups, `data`.
+    V2,
+}
+
+/// The envelope member names of one version.
+struct Members {
+    event_type: FieldName,
+    event_id: FieldName,
+    occurred_at: FieldName,
+    payload: FieldName,
+}
+
+impl Version {
+    fn members(self) -> Members {
+        match self {
+            Version::V1 => Members {
+                event_type: "event_type",
+                event_id: "event_id",
+                occurred_at: "occurred_at",
+                payload: "payload",
+            },
+            Version::V2 => {
+                Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
+            }
+        }
+    }
+}
+
+/// What happened to the entity; field 2 of the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Created,
+    Updated,
+    Deleted,
+}
+
+impl Action {
+    fn parse(text: &str) -> Option<Action> {
+        match text {
+            "created" => Some(Action::Created),
+            "updated" => Some(Action::Updated),
+            "deleted" => Some(Action::Deleted),
+            _ => None,
+        }
+    }
+
+    /// `A`, `C` or `D`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Created => "A",
+            Action::Updated => "C",
+            Action::Deleted => "D",
+        }
+    }
+}
+
+/// A change event of this stream, with its envelope checked.
+#[derive(Debug)]
+pub struct Envelope<'d> {
+    pub version: Version,
+    pub action: Action,
+    /// `data` (v2) or `payload` (v1), an object: as a value for the JSON Schema...
+    pub payload: &'d Value,
+    /// ...and as its members for the converter.
+    pub fields: &'d Map<String, Value>,
+    /// `occurredAt` as System One's TIMESTAMP: the record's `UPDATED_AT`.
+    pub updated_at: String,
+}
+
+/// What a document turned out to be.
+#[derive(Debug)]
+pub enum Event<'d> {
+    /// `system.heartbeat`: dropped, nothing else read.
+    Heartbeat,
+    Change(Envelope<'d>),
+}
+
+/// Reads the envelope of a document that has passed the whole-document rules.
+pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
+    let version = version(document)?;
+    let members = version.members();
+    let event_type = document.get(members.event_type).and_then(Value::as_str).ok_or(Reason::EventType)?;
+    if event_type == "system.heartbeat" {
+        return Ok(Event::Heartbeat);
+    }
+    let (entity, action) = event_type.split_once('.').ok_or(Reason::EventType)?;
+    let action = Action::parse(action).ok_or(Reason::EventType)?;
+    match Stream::for_entity(entity) {
+        None => return Err(Reason::EventType),
+        Some(owner) if owner != stream => return Err(Reason::WrongStream),
+        Some(_) => {}
+    }
+    event_id(document.get(members.event_id), members.event_id)?;
+    let updated_at = occurred_at(document.get(members.occurred_at), members.occurred_at, zone)?;
+    let payload = document.get(members.payload);
+    let fields = match payload {
+        Some(Value::Object(fields)) => fields,
+        None | Some(Value::Null) => return Err(Reason::Missing(members.payload)),
+        Some(_) => return Err(Reason::Type(members.payload)),
+    };
+    let payload = payload.ok_or(Reason::Missing(members.payload))?;
+    Ok(Event::Change(Envelope { version, action, payload, fields, updated_at }))
+}
+
+/// `schemaVersion` must be the number 2, `schema_version` the number 1, in any notation; a
+/// document with neither is v1, one with both is refused.
+fn version(document: &Map<String, Value>) -> Result<Version, Reason> {
+    let is = |value: &Value, expected: i64| {
+        value.as_number().and_then(|n| Decimal::parse(n.as_str())).map(|d| d.to_i64()) == Some(Ok(expected))
+    };
+    match (document.get("schemaVersion"), document.get("schema_version")) {
+        (Some(v2), None) if is(v2, 2) => Ok(Version::V2),
+        (None, Some(v1)) if is(v1, 1) => Ok(Version::V1),
+        (None, None) => Ok(Version::V1),
+        _ => Err(Reason::SchemaVersion),
+    }
+}
+
+/// A JSON string of at least one character; not cleaned, only traced.
+fn event_id(value: Option<&Value>, name: FieldName) -> Result<(), Reason> {
+    match value {
+        Some(Value::String(id)) if !id.is_empty() => Ok(()),
+        None | Some(Value::Null) | Some(Value::String(_)) => Err(Reason::Missing(name)),
+        Some(_) => Err(Reason::Type(name)),
+    }
+}
+
+fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Result<String, Reason> {
+    match value {
+        None | Some(Value::Null) => Err(Reason::Missing(name)),
+        Some(Value::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
+        Some(value) => value::timestamp(value, &Context { name, zone }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read_json(document: Value) -> Result<&'static str, Reason> {
+        let Value::Object(map) = document else { panic!("object") };
+        let zone = TimeZone::get("America/Chicago").expect("bundled");
+        match read(&map, Stream::Orders, &zone)? {
+            Event::Heartbeat => Ok("heartbeat"),
+            Event::Change(e) => Ok(match (e.version, e.action) {
+                (Version::V2, Action::Created) => "v2 created",
+                (Version::V1, Action::Deleted) => "v1 deleted",
+                _ => "other",
+            }),
+        }
+    }
+
+    fn v2(event_type: &str) -> Value {
+        json!({"schemaVersion": 2, "eventId": "e", "eventType": event_type, "occurredAt": 0, "data": {}})
+    }
+
+    #[test]
+    fn detects_versions_by_key() {
+        assert_eq!(read_json(v2("order.created")), Ok("v2 created"));
+        let v1 = json!({"event_id": "e", "event_type": "order.deleted", "occurred_at": 0, "payload": {}});
+        assert_eq!(read_json(v1.clone()), Ok("v1 deleted"));
+        let mut explicit = v1;
+        explicit["schema_version"] = json!(1);
+        assert_eq!(read_json(explicit), Ok("v1 deleted"));
+    }
+
+    #[test]
+    fn refuses_other_versions() {
+        for bad in [json!("2"), json!(null), json!(3), json!(true), json!(2.5)] {
+            let mut doc = v2("order.created");
+            doc["schemaVersion"] = bad;
+            assert_eq!(read_json(doc), Err(Reason::SchemaVersion));
+        }
+        let mut both = v2("order.created");
+        both["schema_version"] = json!(1);
+        assert_eq!(read_json(both), Err(Reason::SchemaVersion));
+    }
+
+    #[test]
+    fn classifies_event_types() {
+        assert_eq!(read_json(v2("system.heartbeat")), Ok("heartbeat"));
+        assert_eq!(read_json(v2("customer.created")), Err(Reason::WrongStream));
+        for bad in [
+            "order",
+            "order.",
+            "order.removed",
+            "Order.created",
+            "order.created ",
+            "orders.created",
+            "order.created.x",
+            "",
+        ] {
+            assert_eq!(read_json(v2(bad)), Err(Reason::EventType), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn checks_id_time_and_payload() {
+        let mut doc = v2("order.created");
+        doc["eventId"] = json!("");
+        assert_eq!(read_json(doc), Err(Reason::Missing("eventId")));
+        let mut doc = v2("order.created");
+        doc["occurredAt"] = json!("1795205045");
+        assert_eq!(read_json(doc), Err(Reason::Format("occurredAt")));
+        let mut doc = v2("order.created");
+        doc["data"] = json!([]);
+        assert_eq!(read_json(doc), Err(Reason::Type("data")));
+    }
+}

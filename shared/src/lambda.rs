@@ -1,0 +1,59 @@
+//! The Lambda entry point every function binary calls with its stream.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use lambda_runtime::{service_fn, LambdaEvent};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::Config;
+use crate::firehose::{FirehoseEvent, FirehoseResponse};
+use crate::transform::Transformer;
+use crate::{respond, Stream};
+
+/// Starts the function: JSON logs, configuration and schemas (a failure there stops the
+/// function before any record), then the Lambda runtime loop.
+pub fn main(stream: Stream) -> ExitCode {
+    init_logging();
+    let transformer = match Config::from_env().map_err(Into::into).and_then(|config| Transformer::new(stream, config)) {
+        Ok(transformer) => Arc::new(transformer),
+        Err(error) => {
+            tracing::error!(stream = stream.name(), error = %error, "start-up failed");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(stream = stream.name(), zone = %transformer.config().zone_name, "function started");
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(error = %error, "could not start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let handler = service_fn(move |event: LambdaEvent<FirehoseEvent>| {
+        let transformer = Arc::clone(&transformer);
+        async move { Ok::<FirehoseResponse, lambda_runtime::Error>(respond::handle(&transformer, event.payload)) }
+    });
+    match runtime.block_on(lambda_runtime::run(handler)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "the Lambda runtime stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Structured JSON log lines, one object per line, fields at the top level. The level comes
+/// from `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+pub fn init_logging() {
+    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL").unwrap_or_else(|_| "info".into()).to_lowercase();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .try_init();
+}

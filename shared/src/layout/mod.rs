@@ -1,0 +1,145 @@
+//! System One record layouts as data: one [`Layout`] per record type, one [`Field`] per column.
+//!
+//! The nine streams differ only by these tables (see `tables.rs`); the converter, the JSON
+//! Schemas and the tests all walk them. Each table is a transcription of the "Record layouts"
+//! section of `system-one-records.md`.
+
+mod tables;
+
+pub use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
+
+/// A System One record type: its columns after the record type and the action, and the
+/// business rules that tie columns together.
+#[derive(Debug)]
+pub struct Layout {
+    /// Field 1 of every line (`CUS`, `ORD`, ...).
+    pub record_type: &'static str,
+    /// The System Two entity (`customer`, `order_line`, ...) this record is made from.
+    pub entity: &'static str,
+    /// Fields 3 to the end, in output order; the last is always `UPDATED_AT`.
+    pub fields: &'static [Field],
+    /// Rules checked (or applied) after every field has converted.
+    pub checks: &'static [Check],
+}
+
+impl Layout {
+    /// The position of a field in [`Layout::fields`], by System One name.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|field| field.name == name)
+    }
+
+    /// The number of `|`-separated fields on a line of this type (record type and action
+    /// included).
+    pub fn line_fields(&self) -> usize {
+        self.fields.len() + 2
+    }
+}
+
+/// One System One column and where its value comes from.
+#[derive(Debug)]
+pub struct Field {
+    /// The System One field name, used in reasons (`missing:CUST_NO`).
+    pub name: &'static str,
+    pub kind: Kind,
+    pub rule: Rule,
+    pub source: Source,
+}
+
+/// The System One type of a column: how an input value is checked and written.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// TEXT(width), or TEXT(width) T when `truncate` is set.
+    Text { width: usize, truncate: bool },
+    /// CODE(width): cleaned, upper-cased, `[A-Z0-9._/-]+`.
+    Code { width: usize },
+    /// A CODE that must be exactly this many letters `A-Z` (CURRENCY, COUNTRY).
+    Letters(usize),
+    /// INT: a signed 64-bit integer.
+    Int,
+    /// DEC(p): exact decimal with p fraction digits, DECIMAL(15,p).
+    Dec(u32),
+    /// DATE: `YYYYMMDD`, years 1900 to 2099.
+    Date,
+    /// TIMESTAMP: `YYYYMMDDHHMMSS` in System One's time zone.
+    Timestamp,
+    /// FLAG: `Y` or `N`.
+    Flag,
+    /// ENUM: System Two value (lower case) to System One code.
+    Enum(&'static [(&'static str, &'static str)]),
+    /// DEC(2) pounds; v2 sends `{"value": DEC, "unit": "lb" | "kg"}` and kilograms convert.
+    WeightLb,
+}
+
+impl Kind {
+    /// The kind as a connector version sends it: v1 `weight_lb` is plain DEC(2) pounds.
+    pub fn for_version(self, version: crate::envelope::Version) -> Kind {
+        match (self, version) {
+            (Kind::WeightLb, crate::envelope::Version::V1) => Kind::Dec(2),
+            (kind, _) => kind,
+        }
+    }
+}
+
+/// When a field must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Required for every action, and the only payload fields a `deleted` record writes.
+    Key,
+    /// Required for `created` and `updated`.
+    Required,
+    Optional,
+}
+
+/// Where a field's value comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// A member of the payload: a dotted path under v2 `data`, a name under v1 `payload`.
+    Payload { v2: &'static str, v1: &'static str },
+    /// The envelope's `occurredAt` / `occurred_at` (`UPDATED_AT`).
+    Envelope,
+}
+
+impl Source {
+    /// The source path for a connector version (dotted for v2 groups); `None` for the envelope.
+    pub fn path(&self, version: crate::envelope::Version) -> Option<&'static str> {
+        match (self, version) {
+            (Source::Payload { v2, .. }, crate::envelope::Version::V2) => Some(v2),
+            (Source::Payload { v1, .. }, crate::envelope::Version::V1) => Some(v1),
+            (Source::Envelope, _) => None,
+        }
+    }
+}
+
+/// A business rule across fields (system-one-records.md, "Business rules").
+#[derive(Debug)]
+pub enum Check {
+    /// `total = sum(parts)` exactly.
+    Sum { total: &'static str, parts: &'static [&'static str] },
+    /// `field`, when present, is not before `earlier`.
+    NotBefore { field: &'static str, earlier: &'static str },
+    /// An INT field, when present, is at least `min`; `on_delete` also checks `deleted` events.
+    AtLeast { field: &'static str, min: i64, on_delete: bool },
+    /// A TEXT field, when present, starts with `prefix`.
+    StartsWith { field: &'static str, prefix: &'static str },
+    /// When `target` is absent it is `qty × price`, rounded half away from zero.
+    Product { target: &'static str, qty: &'static str, price: &'static str },
+    /// When `field` is absent it is `value`.
+    Default { field: &'static str, value: &'static str },
+}
+
+impl Check {
+    /// Every field name the check refers to (for the layout invariant test).
+    pub fn fields(&self) -> Vec<&'static str> {
+        match self {
+            Check::Sum { total, parts } => std::iter::once(*total).chain(parts.iter().copied()).collect(),
+            Check::NotBefore { field, earlier } => vec![field, earlier],
+            Check::AtLeast { field, .. } | Check::StartsWith { field, .. } | Check::Default { field, .. } => {
+                vec![field]
+            }
+            Check::Product { target, qty, price } => vec![target, qty, price],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,335 @@
+//! Step 2: the event document's text to a JSON value, under the whole-document rules.
+//!
+//! A hand-written parser, because the rules go beyond what `serde_json` enforces: duplicate
+//! member names fail (serde_json keeps the last), nesting deeper than 64 levels fails (serde_json
+//! allows 128), and every number keeps its exact text (`arbitrary_precision`) so decimals are
+//! never rounded through binary floating point. It builds `serde_json::Value` so that the JSON
+//! Schema stage can validate what it returns.
+
+use serde_json::{Map, Number, Value};
+
+use crate::Reason;
+
+/// The deepest nesting of arrays and objects allowed; the top-level object is level 1.
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses a whole document: strict RFC 8259 JSON whose top level is an object.
+pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
+    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
+    parser.skip_white_space();
+    let value = parser.value(0)?;
+    parser.skip_white_space();
+    if parser.pos != parser.bytes.len() {
+        return Err(Reason::Json);
+    }
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(Reason::NotObject),
+    }
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Result<u8, Reason> {
+        let byte = self.peek().ok_or(Reason::Json)?;
+        self.pos += 1;
+        Ok(byte)
+    }
+
+    fn skip_white_space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_literal(&mut self, literal: &[u8]) -> Result<(), Reason> {
+        let end = self.pos + literal.len();
+        if self.bytes.get(self.pos..end) != Some(literal) {
+            return Err(Reason::Json);
+        }
+        self.pos = end;
+        Ok(())
+    }
+
+    /// A value whose enclosing containers are `depth` deep.
+    fn value(&mut self, depth: usize) -> Result<Value, Reason> {
+        match self.peek().ok_or(Reason::Json)? {
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => self.string().map(Value::String),
+            b't' => self.expect_literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.expect_literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.expect_literal(b"null").map(|()| Value::Null),
+            b'-' | b'0'..=b'9' => self.number().map(Value::Number),
+            _ => Err(Reason::Json),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, Reason> {
+        if depth > MAX_DEPTH {
+            return Err(Reason::TooDeep);
+        }
+        self.pos += 1;
+        let mut map = Map::new();
+        self.skip_white_space();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(map));
+        }
+        loop {
+            self.skip_white_space();
+            if self.peek() != Some(b'"') {
+                return Err(Reason::Json);
+            }
+            let name = self.string()?;
+            self.skip_white_space();
+            if self.next()? != b':' {
+                return Err(Reason::Json);
+            }
+            self.skip_white_space();
+            let value = self.value(depth)?;
+            if map.insert(name, value).is_some() {
+                return Err(Reason::DuplicateName);
+            }
+            self.skip_white_space();
+            match self.next()? {
+                b',' => continue,
+                b'}' => return Ok(Value::Object(map)),
+                _ => return Err(Reason::Json),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, Reason> {
+        if depth > MAX_DEPTH {
+            return Err(Reason::TooDeep);
+        }
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_white_space();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_white_space();
+            items.push(self.value(depth)?);
+            self.skip_white_space();
+            match self.next()? {
+                b',' => continue,
+                b']' => return Ok(Value::Array(items)),
+                _ => return Err(Reason::Json),
+            }
+        }
+    }
+
+    /// A string starting at the opening quote. The input is valid UTF-8 already, so runs of
+    /// plain characters are copied as they are; only escapes need decoding.
+    fn string(&mut self) -> Result<String, Reason> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // The run stops at an ASCII byte, so it ends on a character boundary.
+            let run = self.bytes.get(start..self.pos).ok_or(Reason::Json)?;
+            out.push_str(std::str::from_utf8(run).map_err(|_| Reason::Utf8)?);
+            match self.next()? {
+                b'"' => return Ok(out),
+                b'\\' => self.escape(&mut out)?,
+                _ => return Err(Reason::Json),
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), Reason> {
+        let decoded = match self.next()? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => self.unicode_escape()?,
+            _ => return Err(Reason::Json),
+        };
+        out.push(decoded);
+        Ok(())
+    }
+
+    /// `\uXXXX` after the `u`, pairing a high surrogate with the `\uXXXX` low surrogate that
+    /// must follow it.
+    fn unicode_escape(&mut self) -> Result<char, Reason> {
+        let first = self.hex4()?;
+        match first {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Err(Reason::LoneSurrogate);
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(Reason::LoneSurrogate);
+                }
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                char::from_u32(code).ok_or(Reason::LoneSurrogate)
+            }
+            0xDC00..=0xDFFF => Err(Reason::LoneSurrogate),
+            _ => char::from_u32(first).ok_or(Reason::Json),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, Reason> {
+        let mut code = 0;
+        for _ in 0..4 {
+            let digit = char::from(self.next()?).to_digit(16).ok_or(Reason::Json)?;
+            code = code * 16 + digit;
+        }
+        Ok(code)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as its exact text.
+    fn number(&mut self) -> Result<Number, Reason> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return Err(Reason::Json),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.one_or_more_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.one_or_more_digits()?;
+        }
+        let text = self.bytes.get(start..self.pos).ok_or(Reason::Json)?;
+        let text = std::str::from_utf8(text).map_err(|_| Reason::Json)?;
+        text.parse().map_err(|_| Reason::Json)
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn one_or_more_digits(&mut self) -> Result<(), Reason> {
+        let start = self.pos;
+        self.digits();
+        if self.pos == start {
+            return Err(Reason::Json);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Value, Reason> {
+        document(text).map(Value::Object)
+    }
+
+    #[test]
+    fn parses_every_value_form() {
+        let text = r#" {"a": [1, -2.5e3, 0.10, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"], "b": {}} "#;
+        let expected: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(parse(text), Ok(expected));
+    }
+
+    #[test]
+    fn keeps_number_digits_exactly() {
+        let Ok(value) = parse(r#"{"n": 0.1000000000000000000001, "big": 1e400, "e": 1.5E-2}"#) else {
+            panic!("valid document")
+        };
+        let text = |key: &str| value.get(key).and_then(Value::as_number).map(|n| n.as_str().to_owned());
+        assert_eq!(text("n").as_deref(), Some("0.1000000000000000000001"));
+        assert_eq!(text("big").as_deref(), Some("1e+400"));
+        assert_eq!(text("e").as_deref(), Some("1.5e-2"));
+    }
+
+    #[test]
+    fn rejects_what_strict_json_rejects() {
+        for bad in [
+            "",
+            "\u{feff}{}",
+            "{",
+            r#"{"a":1,}"#,
+            r#"{"a":NaN}"#,
+            r#"{"a":Infinity}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{'a':1}"#,
+            "{\"a\":1} // c",
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\u12"}"#,
+            r#"{"a":1}{}"#,
+            r#"{"a" 1}"#,
+            "{\"a\":1}\u{a0}",
+            r#"{"a":tru}"#,
+        ] {
+            assert_eq!(parse(bad), Err(Reason::Json), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn top_level_must_be_an_object() {
+        for bad in ["[]", "null", "1", "\"a\""] {
+            assert_eq!(parse(bad), Err(Reason::NotObject), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn duplicate_names_fail_after_unescaping() {
+        assert_eq!(parse(r#"{"a":1,"a":2}"#), Err(Reason::DuplicateName));
+        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#), Err(Reason::DuplicateName));
+        assert_eq!(parse(r#"{"x":{"a":[{"b":1,"b":1}]}}"#), Err(Reason::DuplicateName));
+        assert!(parse(r#"{"a":{"a":1}}"#).is_ok());
+    }
+
+    #[test]
+    fn unpaired_surrogates_fail_anywhere() {
+        for bad in [r#"{"a":"\ud800"}"#, r#"{"a":"\udc00\ud800"}"#, r#"{"\udfff":1}"#, r#"{"a":"\ud800\u0041"}"#] {
+            assert_eq!(parse(bad), Err(Reason::LoneSurrogate), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_to_64_levels() {
+        let nested = |levels: usize| format!("{}{}", "{\"a\":".repeat(levels - 1) + "{", "}".repeat(levels));
+        assert!(parse(&nested(64)).is_ok());
+        assert_eq!(parse(&nested(65)), Err(Reason::TooDeep));
+        let arrays = |levels: usize| format!("{{\"a\":{}{}}}", "[".repeat(levels - 1), "]".repeat(levels - 1));
+        assert!(parse(&arrays(64)).is_ok());
+        assert_eq!(parse(&arrays(65)), Err(Reason::TooDeep));
+        assert_eq!(parse(&arrays(100_000)), Err(Reason::TooDeep));
+    }
+}

@@ -1,0 +1,79 @@
+//! One record's whole path: decode → parse → envelope → validate → convert → rules → encode.
+
+use crate::config::{Config, ConfigError};
+use crate::envelope::{self, Action, Event};
+use crate::reason::Reason;
+use crate::validate::{SchemaError, Schemas};
+use crate::{convert, decode, encode, parse, rules, Stream};
+
+/// What became of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransformOutcome {
+    /// The System One line, `\n` included, and the TEXT T fields that were cut.
+    Ok {
+        line: String,
+        truncated: Vec<&'static str>,
+    },
+    /// A heartbeat.
+    Dropped,
+    Failed(Reason),
+}
+
+/// A stream's transformation, ready for records: schemas compiled, zone loaded.
+pub struct Transformer {
+    stream: Stream,
+    config: Config,
+    schemas: Schemas,
+}
+
+/// Why a function could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+impl Transformer {
+    /// Everything a function does before it can take its first event.
+    pub fn new(stream: Stream, config: Config) -> Result<Transformer, StartupError> {
+        let schemas = Schemas::compile(stream)?;
+        Ok(Transformer { stream, config, schemas })
+    }
+
+    pub fn stream(&self) -> Stream {
+        self.stream
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Transforms one Firehose record's `data`. Never panics, whatever the input.
+    pub fn transform(&self, data: &str) -> TransformOutcome {
+        match self.record(data) {
+            Ok(Some((line, truncated))) => TransformOutcome::Ok { line, truncated },
+            Ok(None) => TransformOutcome::Dropped,
+            Err(reason) => TransformOutcome::Failed(reason),
+        }
+    }
+
+    /// The checks in the spec's order; `None` for a heartbeat.
+    fn record(&self, data: &str) -> Result<Option<(String, Vec<&'static str>)>, Reason> {
+        let bytes = decode::base64(data)?;
+        let text = decode::utf8(&bytes)?;
+        let document = parse::document(text)?;
+        let envelope = match envelope::read(&document, self.stream, &self.config.zone)? {
+            Event::Heartbeat => return Ok(None),
+            Event::Change(envelope) => envelope,
+        };
+        if envelope.action != Action::Deleted {
+            self.schemas.check(&envelope)?;
+        }
+        let layout = self.stream.layout();
+        let mut record = convert::record(layout, &envelope, &self.config.zone)?;
+        rules::apply(layout, &mut record)?;
+        Ok(Some((encode::line(layout, &record), record.truncated)))
+    }
+}

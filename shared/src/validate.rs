@@ -1,0 +1,142 @@
+//! Step 4: the payload against the stream's JSON Schema (draft 2020-12), compiled once at
+//! cold start. It rejects wrong JSON types and string forms before any value is converted.
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::envelope::{Envelope, Version};
+use crate::layout::Layout;
+use crate::reason::{FieldName, Reason};
+use crate::Stream;
+
+/// A stream's two payload validators, one per connector version.
+pub struct Schemas {
+    layout: &'static Layout,
+    v1: Validator,
+    v2: Validator,
+}
+
+/// A schema file that does not compile: a build defect, reported at start-up.
+#[derive(Debug, thiserror::Error)]
+#[error("the JSON Schema for {entity} v{version} does not compile: {message}")]
+pub struct SchemaError {
+    entity: &'static str,
+    version: u8,
+    message: String,
+}
+
+impl Schemas {
+    pub fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
+        let layout = stream.layout();
+        let compile = |version: Version| {
+            let number = match version {
+                Version::V1 => 1,
+                Version::V2 => 2,
+            };
+            let fail = |message: String| SchemaError { entity: layout.entity, version: number, message };
+            let schema: Value = serde_json::from_str(schema_text(stream, version)).map_err(|e| fail(e.to_string()))?;
+            jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()))
+        };
+        Ok(Schemas { layout, v1: compile(Version::V1)?, v2: compile(Version::V2)? })
+    }
+
+    /// Validates a `created` / `updated` payload; the first error names its field.
+    pub fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
+        let validator = match envelope.version {
+            Version::V1 => &self.v1,
+            Version::V2 => &self.v2,
+        };
+        let Some(error) = validator.iter_errors(envelope.payload).next() else {
+            return Ok(());
+        };
+        let field = self.field_at(error.instance_path().as_str(), envelope.version);
+        Err(match error.kind() {
+            ValidationErrorKind::Type { .. } => Reason::Type(field),
+            ValidationErrorKind::Pattern { .. } => Reason::Format(field),
+            _ => Reason::Schema(field),
+        })
+    }
+
+    /// The System One field at a JSON pointer into the payload (`/totals/tax` → `TAX`), or the
+    /// v2 group it lies in (`/contact` → `contact`).
+    fn field_at(&self, pointer: &str, version: Version) -> FieldName {
+        let pointer: Vec<&str> = pointer.split('/').filter(|segment| !segment.is_empty()).collect();
+        for field in self.layout.fields {
+            let Some(path) = field.source.path(version) else { continue };
+            let path: Vec<&'static str> = path.split('.').collect();
+            if pointer.starts_with(&path) {
+                return field.name;
+            }
+            if !pointer.is_empty() && path.starts_with(&pointer) {
+                return path.get(pointer.len() - 1).copied().unwrap_or("data");
+            }
+        }
+        "data"
+    }
+}
+
+/// The checked-in schema file of a stream's entity and connector version.
+pub fn schema_text(stream: Stream, version: Version) -> &'static str {
+    macro_rules! files {
+        ($($stream:ident => $entity:literal),* $(,)?) => {
+            match (stream, version) {
+                $(
+                    (Stream::$stream, Version::V1) => include_str!(concat!("../../schemas/", $entity, ".v1.json")),
+                    (Stream::$stream, Version::V2) => include_str!(concat!("../../schemas/", $entity, ".v2.json")),
+                )*
+            }
+        };
+    }
+    files! {
+        Customers => "customer",
+        Orders => "order",
+        OrderLines => "order_line",
+        Invoices => "invoice",
+        InvoiceLines => "invoice_line",
+        Shipments => "shipment",
+        ShippingAddresses => "shipping_address",
+        VirtualRequests => "virtual_request",
+        Estimates => "estimate",
+    }
+}
+
+/// The path of a schema file, relative to the workspace root.
+pub fn schema_file(stream: Stream, version: Version) -> String {
+    let number = match version {
+        Version::V1 => 1,
+        Version::V2 => 2,
+    };
+    format!("schemas/{}.v{number}.json", stream.layout().entity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    #[test]
+    fn schema_files_match_layouts() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for stream in Stream::ALL {
+            for version in [Version::V1, Version::V2] {
+                let generated = schema::for_layout(stream.layout(), version);
+                let path = root.join(schema_file(stream, version));
+                if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+                    let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
+                    std::fs::write(&path, text).unwrap();
+                    continue;
+                }
+                let checked_in: Value = serde_json::from_str(schema_text(stream, version)).unwrap();
+                assert_eq!(checked_in, generated, "{} is stale: run the tests with UPDATE_SCHEMAS=1", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn every_schema_compiles() {
+        for stream in Stream::ALL {
+            assert!(Schemas::compile(stream).is_ok(), "{stream}");
+        }
+    }
+}

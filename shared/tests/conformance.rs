@@ -1,0 +1,147 @@
+//! The conformance vectors (tests/fixtures/conformance, copied from the contract's
+//! `shared/conformance/`), each through the real handler: a Firehose event per stream and time
+//! zone, one record per vector, the response checked record by record, byte for byte.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::Value;
+use shim::config::Config;
+use shim::firehose::{FirehoseEvent, FirehoseResponse, RecordResult};
+use shim::{respond, Stream, Transformer};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+struct Vector {
+    name: String,
+    data: String,
+    result: RecordResult,
+    output: Option<String>,
+    timezone: Option<String>,
+}
+
+fn vectors(stream: Stream) -> Vec<Vector> {
+    let path = format!("{}/tests/fixtures/conformance/{}.jsonl", env!("CARGO_MANIFEST_DIR"), stream.name());
+    let text = std::fs::read_to_string(&path).expect("vector file");
+    text.lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).expect("vector line");
+            let data = match (v.get("input").and_then(Value::as_str), v.get("input_base64").and_then(Value::as_str)) {
+                (Some(input), _) => B64.encode(input.as_bytes()),
+                (None, Some(encoded)) => encoded.to_owned(),
+                _ => panic!("vector without input: {line}"),
+            };
+            Vector {
+                name: v["name"].as_str().expect("name").to_owned(),
+                data,
+                result: serde_json::from_value(v["result"].clone()).expect("result"),
+                output: v["output"].as_str().map(str::to_owned),
+                timezone: v.get("timezone").and_then(Value::as_str).map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+/// Runs one stream's vectors, grouped by zone, and returns the names of those that failed.
+fn run(stream: Stream) -> Vec<String> {
+    let mut by_zone: BTreeMap<Option<String>, Vec<Vector>> = BTreeMap::new();
+    for vector in vectors(stream) {
+        by_zone.entry(vector.timezone.clone()).or_default().push(vector);
+    }
+    let mut failures = Vec::new();
+    for (zone, group) in by_zone {
+        let transformer = Transformer::new(stream, Config::with_zone(zone.as_deref()).unwrap()).unwrap();
+        let records: Vec<Value> = group
+            .iter()
+            .enumerate()
+            .map(|(i, v)| serde_json::json!({"recordId": format!("r{i}"), "approximateArrivalTimestamp": 1795205045000_i64 + i as i64, "data": v.data}))
+            .collect();
+        let event: FirehoseEvent = serde_json::from_value(serde_json::json!({
+            "invocationId": "conformance",
+            "deliveryStreamArn": format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{}", stream.name()),
+            "region": "us-east-1",
+            "records": records,
+        }))
+        .unwrap();
+        let response: FirehoseResponse = respond::handle(&transformer, event);
+        let ids: Vec<&str> = response.records.iter().map(|r| r.record_id.as_str()).collect();
+        let expected_ids: Vec<String> = (0..group.len()).map(|i| format!("r{i}")).collect();
+        assert_eq!(ids, expected_ids, "{stream}: record ids, exactly once, in order");
+        for (vector, record) in group.iter().zip(&response.records) {
+            let expected_data = match vector.result {
+                RecordResult::Ok => B64.encode(vector.output.as_deref().expect("Ok vectors have output")),
+                RecordResult::Dropped => String::new(),
+                RecordResult::ProcessingFailed => vector.data.clone(),
+            };
+            if record.result != vector.result || record.data != expected_data {
+                let got = B64.decode(&record.data).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+                failures.push(format!(
+                    "{}: expected {:?} {:?}, got {:?} {:?}",
+                    vector.name, vector.result, vector.output, record.result, got
+                ));
+            }
+        }
+    }
+    failures
+}
+
+macro_rules! conformance {
+    ($($test:ident => $stream:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                let failures = run(Stream::$stream);
+                assert!(failures.is_empty(), "{} vectors failed:\n{}", failures.len(), failures.join("\n"));
+            }
+        )*
+    };
+}
+
+conformance! {
+    customers => Customers,
+    orders => Orders,
+    order_lines => OrderLines,
+    invoices => Invoices,
+    invoice_lines => InvoiceLines,
+    shipments => Shipments,
+    shipping_addresses => ShippingAddresses,
+    virtual_requests => VirtualRequests,
+    estimates => Estimates,
+}
+
+/// `firehose-batch.json` gives exactly `firehose-batch.expected.json` (as a JSON value).
+#[test]
+fn firehose_batch() {
+    let dir = format!("{}/tests/fixtures/conformance", env!("CARGO_MANIFEST_DIR"));
+    let event: FirehoseEvent =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.expected.json")).unwrap()).unwrap();
+    let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap()).unwrap();
+    let response = respond::handle(&transformer, event);
+    assert_eq!(serde_json::to_value(&response).unwrap(), expected);
+}
+
+/// Every file of the fixture set is used, and the counts match the README's table.
+#[test]
+fn vector_counts_match_the_readme() {
+    let expected = [
+        (Stream::Customers, 113),
+        (Stream::Orders, 107),
+        (Stream::OrderLines, 119),
+        (Stream::Invoices, 91),
+        (Stream::InvoiceLines, 89),
+        (Stream::Shipments, 114),
+        (Stream::ShippingAddresses, 96),
+        (Stream::VirtualRequests, 101),
+        (Stream::Estimates, 86),
+    ];
+    let total: usize = expected
+        .iter()
+        .map(|(stream, count)| {
+            assert_eq!(vectors(*stream).len(), *count, "{stream}");
+            count
+        })
+        .sum();
+    assert_eq!(total, 916);
+}
