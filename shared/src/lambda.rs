@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::Config;
 use crate::firehose::{FirehoseEvent, FirehoseResponse};
 use crate::transform::Transformer;
-use crate::{respond, Stream};
+use crate::{metrics, respond, Stream};
 
 /// Starts the function: JSON logs, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
@@ -32,7 +32,7 @@ pub fn main(stream: Stream) -> ExitCode {
     };
     let handler = service_fn(move |event: LambdaEvent<FirehoseEvent>| {
         let transformer = Arc::clone(&transformer);
-        async move { Ok::<FirehoseResponse, lambda_runtime::Error>(respond::handle(&transformer, event.payload)) }
+        async move { invoke(&transformer, event.payload) }
     });
     match runtime.block_on(lambda_runtime::run(handler)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,6 +41,18 @@ pub fn main(stream: Stream) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// One invocation: the batch, then its EMF metrics line on stdout. Only a response that cannot
+/// fit Lambda's limit fails the invocation (a malformed event already failed in the runtime).
+fn invoke(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, lambda_runtime::Error> {
+    let handled = respond::process(transformer, event)?;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    println!("{}", metrics::emf_line(transformer.stream(), &handled.summary, now_ms));
+    Ok(handled.response)
 }
 
 /// Structured JSON log lines, one object per line, fields at the top level. The level comes

@@ -76,6 +76,10 @@ pub enum Reason {
     /// The payload does not match the stream's JSON Schema at this field.
     #[error("field {0} does not match the JSON Schema")]
     Schema(FieldName),
+    /// The record transformed, but its output did not fit Lambda's 6 MB response; it goes to
+    /// Firehose's error output with its original data, to be replayed.
+    #[error("the output did not fit the Lambda response size limit")]
+    ResponseSizeLimit,
 }
 
 impl Reason {
@@ -103,6 +107,7 @@ impl Reason {
             Reason::TotalMismatch => "total-mismatch",
             Reason::DateOrder(_) => "date-order",
             Reason::Schema(_) => "schema",
+            Reason::ResponseSizeLimit => "response-size-limit",
         }
     }
 
@@ -182,6 +187,7 @@ mod tests {
             (Reason::TotalMismatch, "total-mismatch"),
             (Reason::DateOrder("DUE_DATE"), "date-order:DUE_DATE"),
             (Reason::Schema("data"), "schema:data"),
+            (Reason::ResponseSizeLimit, "response-size-limit"),
         ];
         for (reason, tag) in pinned {
             assert_eq!(reason.tag().to_string(), tag);

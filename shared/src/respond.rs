@@ -2,68 +2,196 @@
 //!
 //! Every input record comes back exactly once, in input order; a record that fails takes its
 //! original `data` back with `ProcessingFailed`, so nothing is lost and no record affects another.
+//! The response never exceeds Lambda's 6 MB payload limit (see [`fit_response`]).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::decode;
-use crate::firehose::{FirehoseEvent, FirehoseRecord, FirehoseResponse, RecordResult, ResponseRecord};
+use crate::firehose::{FirehoseEvent, FirehoseResponse, RecordResult, ResponseRecord};
+use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
+
+/// Lambda's limit on a synchronous response payload, in bytes.
+pub const RESPONSE_LIMIT: usize = 6_291_456;
+
+/// A handled batch: the response, and what the caller may want to report beside it.
+#[derive(Debug)]
+pub struct Handled {
+    pub response: FirehoseResponse,
+    /// Why each `ProcessingFailed` record failed, aligned with `response.records`.
+    pub reasons: Vec<Option<Reason>>,
+    pub summary: Summary,
+}
+
+/// Even with every transformed record sent back as it came in, the response would not fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the response for {records} records would be {bytes} bytes even with every transformed record returned \
+     as it came in, over Lambda's {RESPONSE_LIMIT}-byte limit; failing the invocation so that Firehose retries \
+     and then writes the batch to its error output"
+)]
+pub struct ResponseTooLarge {
+    pub records: usize,
+    pub bytes: usize,
+}
+
+/// Transforms a batch for the Lambda runtime.
+pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, ResponseTooLarge> {
+    process(transformer, event).map(|handled| handled.response)
+}
 
 /// Transforms a batch. Logs one line per failed record and per truncation (record id, reason,
 /// field; never a value) and one summary line.
-pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> FirehoseResponse {
+pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handled, ResponseTooLarge> {
     let started = Instant::now();
-    let mut summary = Summary::default();
-    let records = event
+    let mut entries: Vec<Entry> = event
         .records
         .into_iter()
         .map(|record| {
             let outcome = transformer.transform(&record.data);
-            summary.count(&record, &outcome);
-            respond(record, outcome)
+            Entry::new(record.record_id, record.data, outcome)
         })
         .collect();
-    summary.log(transformer, started.elapsed());
-    FirehoseResponse { records }
+    if let Err(error) = fit_response(&mut entries) {
+        tracing::error!(stream = transformer.stream().name(), records = error.records, bytes = error.bytes, "{error}");
+        return Err(error);
+    }
+    let mut summary = Summary::default();
+    for entry in &entries {
+        summary.count(entry);
+    }
+    summary.elapsed = started.elapsed();
+    summary.log(transformer);
+    let (records, reasons) = entries.into_iter().map(|entry| (entry.response, entry.reason)).unzip();
+    Ok(Handled { response: FirehoseResponse { records }, reasons, summary })
 }
 
-fn respond(record: FirehoseRecord, outcome: TransformOutcome) -> ResponseRecord {
-    let (result, data) = match outcome {
-        TransformOutcome::Ok { line, .. } => (RecordResult::Ok, decode::encode(line.as_bytes())),
-        TransformOutcome::Dropped => (RecordResult::Dropped, String::new()),
-        TransformOutcome::Failed(_) => (RecordResult::ProcessingFailed, record.data),
+/// One record on its way back: its response, and what it needs if it must fall back.
+struct Entry {
+    response: ResponseRecord,
+    /// The input `data` of an `Ok` record, kept in case the output does not fit.
+    original: Option<String>,
+    reason: Option<Reason>,
+    truncated: Vec<&'static str>,
+}
+
+impl Entry {
+    fn new(record_id: String, data: String, outcome: TransformOutcome) -> Entry {
+        let (result, output, original, reason, truncated) = match outcome {
+            TransformOutcome::Ok { line, truncated } => {
+                (RecordResult::Ok, decode::encode(line.as_bytes()), Some(data), None, truncated)
+            }
+            TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
+            TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),
+        };
+        Entry { response: ResponseRecord { record_id, result, data: output }, original, reason, truncated }
+    }
+
+    /// Bytes of this record as serialised, and as it would be sent back unchanged.
+    fn sizes(&self) -> (usize, usize) {
+        let id = &self.response.record_id;
+        let actual = record_size(id, self.response.result, &self.response.data);
+        let fallback = match &self.original {
+            Some(original) => record_size(id, RecordResult::ProcessingFailed, original),
+            None => actual,
+        };
+        (actual, fallback)
+    }
+}
+
+/// Keeps the response within [`RESPONSE_LIMIT`]: when it would not fit, the longest prefix of
+/// records that fits keeps its results, and every `Ok` record after it goes back as
+/// `ProcessingFailed` with its original data and reason `response-size-limit`, so it reaches
+/// Firehose's error output and can be replayed. When even that cannot fit, the invocation fails.
+fn fit_response(entries: &mut [Entry]) -> Result<(), ResponseTooLarge> {
+    let sizes: Vec<(usize, usize)> = entries.iter().map(Entry::sizes).collect();
+    let frame = FRAME + entries.len().saturating_sub(1);
+    let actual_total = frame + sizes.iter().map(|(actual, _)| actual).sum::<usize>();
+    if actual_total <= RESPONSE_LIMIT {
+        return Ok(());
+    }
+    // total(k): records before k as they are, from k on as they came in.
+    let mut total = frame + sizes.iter().map(|(_, fallback)| fallback).sum::<usize>();
+    if total > RESPONSE_LIMIT {
+        return Err(ResponseTooLarge { records: entries.len(), bytes: total });
+    }
+    let mut keep = 0;
+    for (actual, fallback) in &sizes {
+        if total - fallback + actual > RESPONSE_LIMIT {
+            break;
+        }
+        total = total - fallback + actual;
+        keep += 1;
+    }
+    for entry in entries.iter_mut().skip(keep) {
+        if let Some(original) = entry.original.take() {
+            entry.response.result = RecordResult::ProcessingFailed;
+            entry.response.data = original;
+            entry.reason = Some(Reason::ResponseSizeLimit);
+            entry.truncated.clear();
+        }
+    }
+    Ok(())
+}
+
+/// `{"records":[` and `]}`.
+const FRAME: usize = 14;
+
+/// The bytes of `{"recordId":…,"result":"…","data":…}` as serde_json writes it.
+fn record_size(record_id: &str, result: RecordResult, data: &str) -> usize {
+    let result_len = match result {
+        RecordResult::Ok => 2,
+        RecordResult::Dropped => 7,
+        RecordResult::ProcessingFailed => 16,
     };
-    ResponseRecord { record_id: record.record_id, result, data }
+    r#"{"recordId":,"result":"","data":}"#.len() + json_string_len(record_id) + result_len + json_string_len(data)
 }
 
-/// Counts for the invocation's summary line.
-#[derive(Debug, Default)]
+/// The length of a string as a JSON string literal written by serde_json, quotes included.
+fn json_string_len(text: &str) -> usize {
+    2 + text
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0x00..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+/// Counts for the invocation's summary line and metrics.
+#[derive(Debug, Default, Clone)]
 pub struct Summary {
     pub ok: usize,
     pub dropped: usize,
     pub failed: usize,
+    /// TEXT T cuts, across all records.
     pub truncated: usize,
     /// Failures by machine reason (`missing:CUST_NO`).
     pub reasons: BTreeMap<String, usize>,
+    /// Time spent on the batch.
+    pub elapsed: Duration,
 }
 
 impl Summary {
-    fn count(&mut self, record: &FirehoseRecord, outcome: &TransformOutcome) {
-        match outcome {
-            TransformOutcome::Ok { truncated, .. } => {
+    fn count(&mut self, entry: &Entry) {
+        let record_id = &entry.response.record_id;
+        match (entry.response.result, entry.reason) {
+            (RecordResult::Ok, _) => {
                 self.ok += 1;
-                for field in truncated {
+                for field in &entry.truncated {
                     self.truncated += 1;
-                    tracing::warn!(record_id = %record.record_id, field, "value truncated to its width");
+                    tracing::warn!(record_id = %record_id, field, "value truncated to its width");
                 }
             }
-            TransformOutcome::Dropped => self.dropped += 1,
-            TransformOutcome::Failed(reason) => {
+            (RecordResult::Dropped, _) => self.dropped += 1,
+            (RecordResult::ProcessingFailed, reason) => {
                 self.failed += 1;
+                let reason = reason.unwrap_or(Reason::Json);
                 let tag = reason.tag().to_string();
                 tracing::warn!(
-                    record_id = %record.record_id,
+                    record_id = %record_id,
                     reason = %tag,
                     code = reason.code(),
                     field = reason.field().unwrap_or(""),
@@ -75,7 +203,7 @@ impl Summary {
         }
     }
 
-    fn log(&self, transformer: &Transformer, elapsed: Duration) {
+    fn log(&self, transformer: &Transformer) {
         let reasons = serde_json::to_string(&self.reasons).unwrap_or_default();
         tracing::info!(
             stream = transformer.stream().name(),
@@ -85,8 +213,11 @@ impl Summary {
             processing_failed = self.failed,
             truncated = self.truncated,
             reasons = %reasons,
-            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            duration_ms = self.elapsed.as_secs_f64() * 1000.0,
             "batch transformed"
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,8 @@
 //! `shared/conformance/`), each through the real handler: a Firehose event per stream and time
 //! zone, one record per vector, the response checked record by record, byte for byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::collections::BTreeMap;
 
 use base64::Engine;
