@@ -65,6 +65,8 @@ pub struct Context<'a> {
 /// Converts a value that is present in the payload (`None` is a missing member).
 pub fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
     let value = match value {
+        // A v2 weight is an object or absent (missing, null): "" is not absent here.
+        Some(value @ Value::String(_)) if matches!(kind, Kind::WeightLb) => value,
         None | Some(Value::Null) => return Ok(Cell::Absent.into()),
         Some(Value::String(s)) if s.is_empty() => return Ok(Cell::Absent.into()),
         Some(value) => value,
