@@ -63,7 +63,8 @@ fn text_t_truncates_and_says_so() {
 #[test]
 fn codes_are_upper_cased_and_restricted() {
     let code = Kind::Code { width: 6 };
-    assert_eq!(out(code, json!(" so-1_ ")), Err(Reason::Charset("F")));
+    assert_eq!(out(code, json!(" so-1+ ")), Err(Reason::Charset("F")));
+    assert_eq!(out(code, json!("a._/-")), Ok("A._/-".into()));
     assert_eq!(out(code, json!(" so-1/a ")), Ok("SO-1/A".into()));
     assert_eq!(out(code, json!("SO\u{0}-1")), Ok("SO-1".into()));
     assert_eq!(out(code, json!("a b")), Err(Reason::Charset("F")));
