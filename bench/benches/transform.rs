@@ -1,0 +1,64 @@
+//! `transform`, `floor` and `cold_start` for the orders and order-lines streams, on one 3 MB
+//! generated Firehose batch each (see `bench::batch`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use shim::config::Config;
+use shim::Transformer;
+
+/// The batch size Firehose hands a Lambda at most by default settings we use: 3 MB.
+pub const BATCH_BYTES: usize = 3_000_000;
+pub const SEED: u64 = 1;
+
+/// Logs go where the Lambda's go, formatted the same way, but to a sink: a failed record
+/// costs its log line here as it does in production.
+fn init_logging() {
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
+        .with_writer(std::io::sink)
+        .try_init();
+}
+
+fn batches(c: &mut Criterion) {
+    init_logging();
+    for stream in bench::STREAMS {
+        let batch = bench::batch(stream, SEED, BATCH_BYTES);
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        // The two pipelines must agree on what they were given before they are timed.
+        assert!(bench::transform(&transformer, &batch.text).is_some());
+        assert!(bench::floor(&batch.text).is_some());
+
+        let mut group = c.benchmark_group("batch");
+        group.throughput(Throughput::Bytes(batch.text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("transform", stream.name()), &batch.text, |b, text| {
+            b.iter(|| bench::transform(&transformer, black_box(text)))
+        });
+        group.bench_with_input(BenchmarkId::new("floor", stream.name()), &batch.text, |b, text| {
+            b.iter(|| bench::floor(black_box(text)))
+        });
+        group.finish();
+    }
+}
+
+fn cold_start(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cold_start");
+    for stream in bench::STREAMS {
+        group.bench_function(stream.name(), |b| {
+            b.iter(|| {
+                let config = Config::from_env().unwrap();
+                Transformer::new(black_box(stream), config).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, batches, cold_start);
+criterion_main!(benches);
