@@ -177,28 +177,25 @@ pub struct Summary {
 impl Summary {
     fn count(&mut self, entry: &Entry) {
         let record_id = &entry.response.record_id;
-        match (entry.response.result, entry.reason) {
-            (RecordResult::Ok, _) => {
-                self.ok += 1;
-                for field in &entry.truncated {
-                    self.truncated += 1;
-                    tracing::warn!(record_id = %record_id, field, "value truncated to its width");
-                }
-            }
-            (RecordResult::Dropped, _) => self.dropped += 1,
-            (RecordResult::ProcessingFailed, reason) => {
-                self.failed += 1;
-                let reason = reason.unwrap_or(Reason::Json);
-                let tag = reason.tag().to_string();
-                tracing::warn!(
-                    record_id = %record_id,
-                    reason = %tag,
-                    code = reason.code(),
-                    field = reason.field().unwrap_or(""),
-                    message = %reason,
-                    "record failed"
-                );
-                *self.reasons.entry(tag).or_default() += 1;
+        if let Some(reason) = entry.reason {
+            self.failed += 1;
+            let tag = reason.tag().to_string();
+            tracing::warn!(
+                record_id = %record_id,
+                reason = %tag,
+                code = reason.code(),
+                field = reason.field().unwrap_or(""),
+                detail = %reason,
+                "record failed"
+            );
+            *self.reasons.entry(tag).or_default() += 1;
+        } else if entry.response.result == RecordResult::Dropped {
+            self.dropped += 1;
+        } else {
+            self.ok += 1;
+            for field in &entry.truncated {
+                self.truncated += 1;
+                tracing::warn!(record_id = %record_id, field, "value truncated to its width");
             }
         }
     }
