@@ -294,11 +294,8 @@ fn occurred_at(rng: &mut Rng) -> J {
         1 => format!(".{:03}", rng.below(1000)),
         _ => format!(".{:06}", rng.below(1_000_000)),
     };
-    let zone = if hours == 0 {
-        "Z".to_owned()
-    } else {
-        format!("{}{:02}:00", if hours < 0 { '-' } else { '+' }, hours.abs())
-    };
+    let zone =
+        if hours == 0 { "Z".to_owned() } else { format!("{}{:02}:00", if hours < 0 { '-' } else { '+' }, hours.abs()) };
     st(format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{fraction}{zone}", secs / 3600, secs % 3600 / 60, secs % 60))
 }
 
@@ -480,12 +477,10 @@ fn order_event(rng: &mut Rng) -> (String, Expected) {
             )),
         ));
         if v2 {
-            members.push((
-                "totals",
-                raw(obj(&totals.map(|(name, value)| (name, value)), style)),
-            ));
+            members.push(("totals", raw(obj(&totals.map(|(name, value)| (name, value)), style))));
             if let Some((number, version)) = quote {
-                members.push(("quote", raw(obj(&[("number", st(number)), ("version", raw(version.to_string()))], style))));
+                members
+                    .push(("quote", raw(obj(&[("number", st(number)), ("version", raw(version.to_string()))], style))));
             } else if rng.chance(200) {
                 members.push(("quote", raw("null")));
             }
@@ -516,8 +511,7 @@ fn order_event(rng: &mut Rng) -> (String, Expected) {
         members.push((n("createdBy", "created_by"), st(format!("user{}", rng.below(80)))));
         obj(&members, style)
     };
-    let event_type =
-        if failure == Some(10) { format!("order_line.{action}") } else { format!("order.{action}") };
+    let event_type = if failure == Some(10) { format!("order_line.{action}") } else { format!("order.{action}") };
     if failure == Some(10) {
         expected = "wrong-stream".into();
     }
@@ -547,11 +541,15 @@ fn order_line_event(rng: &mut Rng) -> (String, Expected) {
     }
     let payload = if action == "deleted" {
         obj(
-            &[(n("orderNumber", "order_number"), st(order_no)), (n("lineNumber", "line_number"), raw(line_no.to_string()))],
+            &[
+                (n("orderNumber", "order_number"), st(order_no)),
+                (n("lineNumber", "line_number"), raw(line_no.to_string())),
+            ],
             style,
         )
     } else {
-        let (item, description) = ITEMS.get(usize::try_from(rng.below(ITEMS.len() as u64)).unwrap_or(0)).copied().unwrap_or(("X", "X"));
+        let (item, description) =
+            ITEMS.get(usize::try_from(rng.below(ITEMS.len() as u64)).unwrap_or(0)).copied().unwrap_or(("X", "X"));
         let mut item = item.to_owned();
         let mut quantity = (1 + rng.below(500)).to_string();
         let price_ten_thousandths = 500 + rng.below(500_000);
@@ -581,7 +579,10 @@ fn order_line_event(rng: &mut Rng) -> (String, Expected) {
         }
         let mut members: Vec<(&str, J)> = vec![
             (n("orderNumber", "order_number"), st(order_no)),
-            (n("lineNumber", "line_number"), if rng.chance(200) { st(line_no.to_string()) } else { raw(line_no.to_string()) }),
+            (
+                n("lineNumber", "line_number"),
+                if rng.chance(200) { st(line_no.to_string()) } else { raw(line_no.to_string()) },
+            ),
             (n("itemNumber", "item_number"), st(item)),
         ];
         if rng.chance(850) {
@@ -593,7 +594,10 @@ fn order_line_event(rng: &mut Rng) -> (String, Expected) {
         }
         members.push((n("unitPrice", "unit_price"), decimal_json(price, rng)));
         if rng.chance(250) {
-            members.push((n("extendedPrice", "extended_price"), decimal_json(money(i64::try_from(rng.below(10_000_000)).unwrap_or(0)), rng)));
+            members.push((
+                n("extendedPrice", "extended_price"),
+                decimal_json(money(i64::try_from(rng.below(10_000_000)).unwrap_or(0)), rng),
+            ));
         }
         let imprint = rng.chance(350).then(|| rng.pick(IMPRINTS));
         members.push((n("warehouse", "warehouse_code"), st(rng.pick(&["CHI-1", "DAL-2", "RNO-1"]))));
@@ -606,7 +610,16 @@ fn order_line_event(rng: &mut Rng) -> (String, Expected) {
                 None if rng.chance(300) => members.push(("personalization", raw("null"))),
                 None => {}
             }
-            members.push(("attributes", raw(obj(&[("color", st(rng.pick(&["navy", "red", "natural"]))), ("giftWrap", raw(if rng.chance(100) { "true" } else { "false" }))], style))));
+            members.push((
+                "attributes",
+                raw(obj(
+                    &[
+                        ("color", st(rng.pick(&["navy", "red", "natural"]))),
+                        ("giftWrap", raw(if rng.chance(100) { "true" } else { "false" })),
+                    ],
+                    style,
+                )),
+            ));
         } else if let Some(text) = imprint {
             members.push(("imprint_text", st(text)));
         }

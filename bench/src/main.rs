@@ -14,7 +14,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("bench: {message}");
-            eprintln!("usage: bench gen <stream> <seed> <max-bytes> <file> | bench respond <stream> <event> <response>");
+            eprintln!(
+                "usage: bench gen <stream> <seed> <max-bytes> <file> | bench respond <stream> <event> <response>"
+            );
             ExitCode::FAILURE
         }
     }

@@ -127,7 +127,10 @@ fn timestamps_from_strings_and_epoch_numbers() {
     assert_eq!(out(Kind::Timestamp, json!(1_795_205_045)), expected);
     assert_eq!(out(Kind::Timestamp, serde_json::from_str::<Value>("1.795205045e9").unwrap()), expected);
     assert_eq!(out(Kind::Timestamp, json!("1795205045")), Err(Reason::Format("F")));
-    assert_eq!(out(Kind::Timestamp, serde_json::from_str::<Value>("1795205045.5").unwrap()), Err(Reason::Precision("F")));
+    assert_eq!(
+        out(Kind::Timestamp, serde_json::from_str::<Value>("1795205045.5").unwrap()),
+        Err(Reason::Precision("F"))
+    );
     assert_eq!(out(Kind::Timestamp, serde_json::from_str::<Value>("1e30").unwrap()), Err(Reason::Range("F")));
     assert_eq!(out(Kind::Timestamp, json!(true)), Err(Reason::Type("F")));
 }
@@ -159,7 +162,10 @@ fn weights_convert_kilograms_exactly() {
     assert_eq!(weight(json!({"value": 12.5, "unit": "lb"})), Ok("12.50".into()));
     assert_eq!(weight(json!({"value": null, "unit": "stone"})), Ok(String::new()));
     assert_eq!(weight(json!({})), Ok(String::new()));
-    assert_eq!(weight(serde_json::from_str::<Value>(r#"{"value": 12.345, "unit": "lb"}"#).unwrap()), Err(Reason::Precision("F")));
+    assert_eq!(
+        weight(serde_json::from_str::<Value>(r#"{"value": 12.345, "unit": "lb"}"#).unwrap()),
+        Err(Reason::Precision("F"))
+    );
     assert_eq!(weight(json!({"value": 5, "unit": "KG"})), Err(Reason::UnknownValue("F")));
     assert_eq!(weight(json!({"value": 5})), Err(Reason::UnknownValue("F")));
     assert_eq!(weight(json!({"value": true, "unit": "kg"})), Err(Reason::Type("F")));
