@@ -1,0 +1,115 @@
+//! The output folder laid out as the deployed delivery streams lay out the bucket
+//! (infra/template.yaml): `system-one/<stream>/YYYY/MM/DD/HH/` for data and
+//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/` for records the function failed, in UTC,
+//! objects named `<deliveryStream>-1-YYYY-MM-DD-HH-MM-SS-<uuid>` as Firehose names them.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use crate::clock::uuid_like;
+use crate::Error;
+
+/// Which of the two prefixes of a delivery stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `system-one/<stream>/`: System One batch files.
+    Data,
+    /// `errors/<stream>/processing-failed/`: error-output lines.
+    ProcessingFailed,
+    /// `errors/replay-unreadable/`: lines a replay could not read, kept byte for byte.
+    Unreadable,
+}
+
+/// The folder of an object, relative to the output folder.
+pub fn folder(kind: Kind, delivery_stream: &str, at: Timestamp) -> PathBuf {
+    let hour = at.to_zoned_datetime(TimeZone::UTC).strftime("%Y/%m/%d/%H").to_string();
+    match kind {
+        Kind::Data => Path::new("system-one").join(delivery_stream).join(hour),
+        Kind::ProcessingFailed => Path::new("errors").join(delivery_stream).join("processing-failed").join(hour),
+        Kind::Unreadable => Path::new("errors").join("replay-unreadable").join(hour),
+    }
+}
+
+/// An object's name: `<deliveryStream>-<version>-YYYY-MM-DD-HH-MM-SS-<uuid>`.
+pub fn object_name(delivery_stream: &str, at: Timestamp, uuid: &str) -> String {
+    let stamp = at.to_zoned_datetime(TimeZone::UTC).strftime("%Y-%m-%d-%H-%M-%S").to_string();
+    format!("{delivery_stream}-1-{stamp}-{uuid}")
+}
+
+/// Writes output objects under one folder, never over an existing file.
+#[derive(Debug)]
+pub struct Writer {
+    root: PathBuf,
+    seed: u64,
+    count: u64,
+    written: Vec<PathBuf>,
+}
+
+impl Writer {
+    pub fn new(root: &Path, seed: u64) -> Writer {
+        Writer { root: root.to_owned(), seed, count: 0, written: Vec::new() }
+    }
+
+    /// Writes `content` as a new object; returns its path.
+    pub fn write(&mut self, kind: Kind, delivery_stream: &str, at: Timestamp, content: &[u8]) -> Result<PathBuf, Error> {
+        let folder = self.root.join(folder(kind, delivery_stream, at));
+        fs::create_dir_all(&folder).map_err(|error| Error::io("cannot create", &folder, &error))?;
+        loop {
+            self.count += 1;
+            let uuid = uuid_like(&[
+                delivery_stream.as_bytes(),
+                &self.seed.to_be_bytes(),
+                &self.count.to_be_bytes(),
+                &at.as_millisecond().to_be_bytes(),
+            ]);
+            let path = folder.join(object_name(delivery_stream, at, &uuid));
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    file.write_all(content).map_err(|error| Error::io("cannot write", &path, &error))?;
+                    self.written.push(path.clone());
+                    return Ok(path);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(error) => return Err(Error::io("cannot create", &path, &error)),
+            }
+        }
+    }
+
+    /// Every object written, in order.
+    pub fn written(&self) -> &[PathBuf] {
+        &self.written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lays_out_like_the_template() {
+        let at: Timestamp = "2026-11-20T15:04:05.123Z".parse().unwrap();
+        assert_eq!(folder(Kind::Data, "orders", at), Path::new("system-one/orders/2026/11/20/15"));
+        assert_eq!(
+            folder(Kind::ProcessingFailed, "orders", at),
+            Path::new("errors/orders/processing-failed/2026/11/20/15")
+        );
+        assert_eq!(object_name("orders", at, "u"), "orders-1-2026-11-20-15-04-05-u");
+    }
+
+    #[test]
+    fn never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let at: Timestamp = "2026-11-20T15:04:05Z".parse().unwrap();
+        let mut first = Writer::new(dir.path(), 0);
+        let mut second = Writer::new(dir.path(), 0);
+        let a = first.write(Kind::Data, "orders", at, b"a\n").unwrap();
+        let b = second.write(Kind::Data, "orders", at, b"b\n").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(fs::read(a).unwrap(), b"a\n");
+        assert_eq!(fs::read(b).unwrap(), b"b\n");
+    }
+}

@@ -1,0 +1,49 @@
+//! Amazon Data Firehose played on one machine, with the library code the nine Lambdas run.
+//!
+//! `firehose-local run` reads System Two event files (JSON lines), routes each event to its
+//! stream by the entity of its `eventType`, buffers records per stream as Firehose's Lambda
+//! processor does (size and interval hints), hands each batch to [`shim::respond::process`] as a
+//! base64 [`shim::firehose::FirehoseEvent`], and writes what comes back where the deployed
+//! delivery streams would put it in S3: System One batch files under
+//! `system-one/<stream>/YYYY/MM/DD/HH/` and Firehose error-output lines under
+//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/`.
+//!
+//! `firehose-local replay` reads such error-output files back, runs the current transformation
+//! on their `rawData`, and writes what now succeeds as System One files and what still fails
+//! back out as error-output lines, so nothing is lost.
+
+pub mod clock;
+pub mod error_output;
+pub mod events;
+pub mod input;
+pub mod layout;
+pub mod pipeline;
+pub mod replay;
+pub mod route;
+pub mod run;
+pub mod summary;
+
+pub use clock::Clock;
+pub use pipeline::{Pipeline, Settings};
+pub use route::Lane;
+pub use summary::Report;
+
+/// A failure that stops a command: a path that cannot be read or written, or a function that
+/// cannot start. Record-level failures are never this; they are data, written to `errors/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    /// An I/O error with what was being done and to which path.
+    pub fn io(what: &str, path: &std::path::Path, error: &std::io::Error) -> Error {
+        Error(format!("{what} {}: {error}", path.display()))
+    }
+}

@@ -1,0 +1,263 @@
+//! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age, one
+//! [`shim::respond::process`] call per batch, and the results written as the delivery stream
+//! writes them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use jiff::Timestamp;
+use shim::config::Config;
+use shim::firehose::{FirehoseEvent, FirehoseRecord, RecordResult};
+use shim::{Stream, Transformer};
+
+use crate::error_output::{local_lambda_arn, ErrorRecord, FUNCTION_ERROR, PROCESSING_FAILED};
+use crate::layout::{Kind, Writer};
+use crate::summary::{Report, Tally};
+use crate::{Clock, Error, Lane};
+
+/// Firehose's default processor `BufferSizeInMBs`: 1 MB (range 0.2 to 3).
+pub const DEFAULT_BUFFER_MB: f64 = 1.0;
+/// Firehose's default processor `BufferIntervalInSeconds`: 60 s (range 0 to 900).
+pub const DEFAULT_INTERVAL_SECONDS: u64 = 60;
+/// A MB as Firehose counts buffer sizes.
+pub const MB: f64 = 1_048_576.0;
+
+/// How the pipeline runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The output folder (the bucket).
+    pub out: PathBuf,
+    /// Flush a lane's buffer before it would pass this many bytes of record data.
+    pub buffer_bytes: usize,
+    /// Flush a lane's buffer once its oldest record has waited this long.
+    pub interval: Duration,
+    /// `SYSTEM_ONE_TIMEZONE`, as the functions read it.
+    pub config: Config,
+    pub clock: Clock,
+}
+
+impl Settings {
+    /// Firehose's defaults, the default time zone, the system clock.
+    pub fn new(out: impl Into<PathBuf>) -> Result<Settings, Error> {
+        Ok(Settings {
+            out: out.into(),
+            buffer_bytes: DEFAULT_BUFFER_MB as usize * MB as usize,
+            interval: Duration::from_secs(DEFAULT_INTERVAL_SECONDS),
+            config: Config::with_zone(None).map_err(|error| Error(error.to_string()))?,
+            clock: Clock::System,
+        })
+    }
+}
+
+/// A record waiting in a buffer.
+#[derive(Debug, Clone)]
+struct Pending {
+    /// Base64 of the record's bytes, as Firehose hands it to the function.
+    data: String,
+    /// `arrivalTimestamp` of its error-output line, should it fail.
+    arrival_ms: i64,
+    /// Invocations already attempted (from a replayed line).
+    attempts_before: u64,
+}
+
+#[derive(Debug, Default)]
+struct Buffer {
+    records: Vec<Pending>,
+    bytes: usize,
+    /// When the oldest record arrived: by this clock the interval runs...
+    opened: Option<Instant>,
+    /// ...and by this one the object is named and filed.
+    opened_at: Option<Timestamp>,
+}
+
+/// The local delivery streams.
+pub struct Pipeline {
+    settings: Settings,
+    buffers: BTreeMap<Lane, Buffer>,
+    transformers: HashMap<Stream, Transformer>,
+    writer: Writer,
+    tallies: BTreeMap<Lane, Tally>,
+    next_record: u64,
+    started: Instant,
+}
+
+impl Pipeline {
+    pub fn new(settings: Settings) -> Pipeline {
+        let writer = Writer::new(&settings.out, settings.clock.seed());
+        Pipeline {
+            settings,
+            buffers: BTreeMap::new(),
+            transformers: HashMap::new(),
+            writer,
+            tallies: BTreeMap::new(),
+            next_record: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Takes in one record's bytes, as a producer puts them on the lane's stream.
+    pub fn put(&mut self, lane: Lane, bytes: &[u8]) -> Result<(), Error> {
+        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+        let arrival_ms = self.settings.clock.now_ms();
+        self.push(lane, Pending { data, arrival_ms, attempts_before: 0 }, bytes.len())
+    }
+
+    /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
+    /// an earlier attempt recorded about it.
+    pub fn put_encoded(&mut self, lane: Lane, data: String, arrival_ms: i64, attempts_before: u64) -> Result<(), Error> {
+        let size = data.len() / 4 * 3;
+        self.push(lane, Pending { data, arrival_ms, attempts_before }, size)
+    }
+
+    fn push(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {
+        let limit = self.settings.buffer_bytes;
+        let full = self.buffers.get(&lane).is_some_and(|buffer| !buffer.records.is_empty() && buffer.bytes + size > limit);
+        if full {
+            self.flush(lane)?;
+        }
+        let now = self.settings.clock.now();
+        let buffer = self.buffers.entry(lane).or_default();
+        buffer.opened.get_or_insert_with(Instant::now);
+        buffer.opened_at.get_or_insert(now);
+        buffer.records.push(pending);
+        buffer.bytes += size;
+        if buffer.bytes >= limit {
+            self.flush(lane)?;
+        }
+        self.flush_due(Instant::now())
+    }
+
+    /// When the next buffer reaches its interval, if any holds records.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.buffers.values().filter_map(|buffer| buffer.opened).min().map(|opened| opened + self.settings.interval)
+    }
+
+    /// Flushes every buffer whose oldest record has waited the interval.
+    pub fn flush_due(&mut self, now: Instant) -> Result<(), Error> {
+        let interval = self.settings.interval;
+        let due: Vec<Lane> = self
+            .buffers
+            .iter()
+            .filter(|(_, buffer)| buffer.opened.is_some_and(|opened| now >= opened + interval))
+            .map(|(lane, _)| *lane)
+            .collect();
+        for lane in due {
+            self.flush(lane)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes every buffer and reports.
+    pub fn finish(mut self) -> Result<Report, Error> {
+        let lanes: Vec<Lane> = self.buffers.keys().copied().collect();
+        for lane in lanes {
+            self.flush(lane)?;
+        }
+        Ok(Report {
+            lanes: self.tallies,
+            written: self.writer.written().to_vec(),
+            unreadable: 0,
+            elapsed: self.started.elapsed(),
+        })
+    }
+
+    /// Writes lines a replay could not read, byte for byte.
+    pub fn keep_unreadable(&mut self, content: &[u8]) -> Result<PathBuf, Error> {
+        let now = self.settings.clock.now();
+        self.writer.write(Kind::Unreadable, "replay-unreadable", now, content)
+    }
+
+    /// One invocation: the lane's buffer through the function, the results onto disk.
+    fn flush(&mut self, lane: Lane) -> Result<(), Error> {
+        let Some(buffer) = self.buffers.remove(&lane) else {
+            return Ok(());
+        };
+        if buffer.records.is_empty() {
+            return Ok(());
+        }
+        let opened_at = buffer.opened_at.unwrap_or_else(|| self.settings.clock.now());
+        let stream = lane.transformer_stream();
+        if !self.transformers.contains_key(&stream) {
+            let transformer = Transformer::new(stream, self.settings.config.clone())
+                .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
+            self.transformers.insert(stream, transformer);
+        }
+        let transformer = self.transformers.get(&stream).ok_or_else(|| Error("no transformer".into()))?;
+        let records: Vec<FirehoseRecord> = buffer
+            .records
+            .iter()
+            .map(|pending| {
+                self.next_record += 1;
+                FirehoseRecord { record_id: format!("{}-{:012}", lane.name(), self.next_record), data: pending.data.clone() }
+            })
+            .collect();
+        let invocation_id = format!("{}-{}", lane.name(), self.next_record);
+        let outcome = shim::respond::process(transformer, FirehoseEvent { invocation_id: Some(invocation_id), records });
+        let ended_ms = self.settings.clock.now_ms();
+        let lambda_arn = local_lambda_arn(lane.name());
+        let tally = self.tallies.entry(lane).or_default();
+        tally.batches += 1;
+        tally.records += buffer.records.len();
+        let mut data: Vec<u8> = Vec::new();
+        let mut errors = String::new();
+        let failed_line = |pending: &Pending, code: &str, message: String| {
+            ErrorRecord {
+                attempts_made: pending.attempts_before + 1,
+                arrival_timestamp: pending.arrival_ms,
+                error_code: code.to_owned(),
+                error_message: message,
+                attempt_ending_timestamp: ended_ms,
+                raw_data: pending.data.clone(),
+                lambda_arn: lambda_arn.clone(),
+            }
+            .line()
+        };
+        match outcome {
+            Ok(handled) => {
+                tally.ok += handled.summary.ok;
+                tally.dropped += handled.summary.dropped;
+                tally.failed += handled.summary.failed;
+                tally.truncated += handled.summary.truncated;
+                tally.handler_time += handled.summary.elapsed;
+                for (reason, count) in handled.summary.reasons {
+                    *tally.reasons.entry(reason).or_default() += count;
+                }
+                let results = handled.response.records.iter().zip(&handled.reasons).zip(&buffer.records);
+                for ((record, reason), pending) in results {
+                    match record.result {
+                        RecordResult::Ok => {
+                            let line = base64::engine::general_purpose::STANDARD.decode(&record.data).map_err(|_| {
+                                Error(format!("the {stream} function returned an Ok record that is not base64"))
+                            })?;
+                            data.extend_from_slice(&line);
+                        }
+                        RecordResult::Dropped => {}
+                        RecordResult::ProcessingFailed => {
+                            let message = match reason {
+                                Some(reason) => format!("{}: {reason}", reason.tag()),
+                                None => "ProcessingFailed status set for record".to_owned(),
+                            };
+                            errors.push_str(&failed_line(pending, PROCESSING_FAILED, message));
+                        }
+                    }
+                }
+            }
+            Err(error) => {
+                tally.failed += buffer.records.len();
+                *tally.reasons.entry(FUNCTION_ERROR.to_owned()).or_default() += buffer.records.len();
+                for pending in &buffer.records {
+                    errors.push_str(&failed_line(pending, FUNCTION_ERROR, error.to_string()));
+                }
+            }
+        }
+        if !data.is_empty() {
+            self.writer.write(Kind::Data, lane.name(), opened_at, &data)?;
+        }
+        if !errors.is_empty() {
+            self.writer.write(Kind::ProcessingFailed, lane.name(), opened_at, errors.as_bytes())?;
+        }
+        Ok(())
+    }
+}
