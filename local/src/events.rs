@@ -148,7 +148,8 @@ pub fn event_file(root: &Path, name: &str, stream: Stream) -> Result<EventFile, 
     Ok(EventFile {
         invocation_id: uuid_like(&[name.as_bytes(), b"invocation"]),
         delivery_stream_arn: format!("arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/{}", stream.name()),
-        source_kinesis_stream_arn: kinesis.then(|| format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{}", stream.name())),
+        source_kinesis_stream_arn: kinesis
+            .then(|| format!("arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{}", stream.name())),
         region: REGION.to_owned(),
         records,
     })
@@ -192,7 +193,8 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
 pub fn expected(file: &EventFile, stream: Stream) -> Result<Expected, Error> {
     let config = Config::with_zone(None).map_err(|error| Error(error.to_string()))?;
     let transformer = Transformer::new(stream, config).map_err(|error| Error(error.to_string()))?;
-    let handled = shim::respond::process(&transformer, firehose_event(file)?).map_err(|error| Error(error.to_string()))?;
+    let handled =
+        shim::respond::process(&transformer, firehose_event(file)?).map_err(|error| Error(error.to_string()))?;
     let reasons: Vec<Option<String>> =
         handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();
     decode(&handled.response, &reasons)

@@ -55,7 +55,13 @@ impl Writer {
     }
 
     /// Writes `content` as a new object; returns its path.
-    pub fn write(&mut self, kind: Kind, delivery_stream: &str, at: Timestamp, content: &[u8]) -> Result<PathBuf, Error> {
+    pub fn write(
+        &mut self,
+        kind: Kind,
+        delivery_stream: &str,
+        at: Timestamp,
+        content: &[u8],
+    ) -> Result<PathBuf, Error> {
         let folder = self.root.join(folder(kind, delivery_stream, at));
         fs::create_dir_all(&folder).map_err(|error| Error::io("cannot create", &folder, &error))?;
         loop {

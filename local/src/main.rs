@@ -137,7 +137,11 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
                     "{} of {} records still fail{}; they were written back under {}/errors/",
                     total.failed,
                     total.records,
-                    if report.unreadable > 0 { format!(" and {} lines were unreadable", report.unreadable) } else { String::new() },
+                    if report.unreadable > 0 {
+                        format!(" and {} lines were unreadable", report.unreadable)
+                    } else {
+                        String::new()
+                    },
                     common.out.display()
                 );
                 Ok(ExitCode::from(1))

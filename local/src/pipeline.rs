@@ -106,14 +106,21 @@ impl Pipeline {
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
     /// an earlier attempt recorded about it.
-    pub fn put_encoded(&mut self, lane: Lane, data: String, arrival_ms: i64, attempts_before: u64) -> Result<(), Error> {
+    pub fn put_encoded(
+        &mut self,
+        lane: Lane,
+        data: String,
+        arrival_ms: i64,
+        attempts_before: u64,
+    ) -> Result<(), Error> {
         let size = data.len() / 4 * 3;
         self.push(lane, Pending { data, arrival_ms, attempts_before }, size)
     }
 
     fn push(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {
         let limit = self.settings.buffer_bytes;
-        let full = self.buffers.get(&lane).is_some_and(|buffer| !buffer.records.is_empty() && buffer.bytes + size > limit);
+        let full =
+            self.buffers.get(&lane).is_some_and(|buffer| !buffer.records.is_empty() && buffer.bytes + size > limit);
         if full {
             self.flush(lane)?;
         }
@@ -190,11 +197,15 @@ impl Pipeline {
             .iter()
             .map(|pending| {
                 self.next_record += 1;
-                FirehoseRecord { record_id: format!("{}-{:012}", lane.name(), self.next_record), data: pending.data.clone() }
+                FirehoseRecord {
+                    record_id: format!("{}-{:012}", lane.name(), self.next_record),
+                    data: pending.data.clone(),
+                }
             })
             .collect();
         let invocation_id = format!("{}-{}", lane.name(), self.next_record);
-        let outcome = shim::respond::process(transformer, FirehoseEvent { invocation_id: Some(invocation_id), records });
+        let outcome =
+            shim::respond::process(transformer, FirehoseEvent { invocation_id: Some(invocation_id), records });
         let ended_ms = self.settings.clock.now_ms();
         let lambda_arn = local_lambda_arn(lane.name());
         let tally = self.tallies.entry(lane).or_default();
@@ -228,9 +239,10 @@ impl Pipeline {
                 for ((record, reason), pending) in results {
                     match record.result {
                         RecordResult::Ok => {
-                            let line = base64::engine::general_purpose::STANDARD.decode(&record.data).map_err(|_| {
-                                Error(format!("the {stream} function returned an Ok record that is not base64"))
-                            })?;
+                            let line =
+                                base64::engine::general_purpose::STANDARD.decode(&record.data).map_err(|_| {
+                                    Error(format!("the {stream} function returned an Ok record that is not base64"))
+                                })?;
                             data.extend_from_slice(&line);
                         }
                         RecordResult::Dropped => {}

@@ -70,7 +70,8 @@ impl Report {
             "stream", "records", "Ok", "Dropped", "Failed", "batches", "records/s"
         );
         let mut row = |name: &str, tally: &Tally| {
-            let reasons: Vec<String> = tally.reasons.iter().map(|(reason, count)| format!("{reason} ×{count}")).collect();
+            let reasons: Vec<String> =
+                tally.reasons.iter().map(|(reason, count)| format!("{reason} ×{count}")).collect();
             let _ = writeln!(
                 out,
                 "{name:<20} {:>8} {:>8} {:>8} {:>8} {:>8} {:>12}  {}",

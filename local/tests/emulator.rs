@@ -85,7 +85,10 @@ impl Emulator {
             self.log_text()
         );
         serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-            panic!("{function}: the response is not a Firehose response ({error}): {}", String::from_utf8_lossy(&output.stdout))
+            panic!(
+                "{function}: the response is not a Firehose response ({error}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
         })
     }
 }
@@ -110,7 +113,12 @@ impl Drop for Emulator {
 }
 
 fn cargo_lambda_is_installed() -> bool {
-    Command::new("cargo").args(["lambda", "--version"]).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    Command::new("cargo")
+        .args(["lambda", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 #[test]
@@ -128,7 +136,8 @@ fn every_function_answers_its_sample_event_exactly_in_the_emulator() {
         let response = emulator.invoke(&root, stream.name(), &data_file);
         let decoded = events::decode(&response, &[]).unwrap();
         let mut expected: Expected =
-            serde_json::from_str(&fs::read_to_string(root.join(format!("events/expected/{name}.json"))).unwrap()).unwrap();
+            serde_json::from_str(&fs::read_to_string(root.join(format!("events/expected/{name}.json"))).unwrap())
+                .unwrap();
         // The reasons are in the function's log, not in its response.
         for record in &mut expected.records {
             record.reason = None;

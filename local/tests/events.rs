@@ -20,8 +20,9 @@ fn checked_in_files_are_what_the_generator_makes() {
     let files = events::generate(&root).unwrap();
     assert_eq!(files.len(), 20);
     for (path, generated) in files {
-        let on_disk = std::fs::read_to_string(root.join(&path))
-            .unwrap_or_else(|error| panic!("{}: {error}; run cargo run -p firehose-local --example gen_events", path.display()));
+        let on_disk = std::fs::read_to_string(root.join(&path)).unwrap_or_else(|error| {
+            panic!("{}: {error}; run cargo run -p firehose-local --example gen_events", path.display())
+        });
         assert!(
             on_disk == generated,
             "{} differs from what the generator makes; run cargo run -p firehose-local --example gen_events",
@@ -97,7 +98,8 @@ fn the_kinesis_source_event_carries_kinesis_metadata() {
     assert_eq!(value["sourceKinesisStreamArn"], "arn:aws:kinesis:us-east-1:123456789012:stream/customers");
     for record in value["records"].as_array().unwrap() {
         let metadata = &record["kinesisRecordMetadata"];
-        for member in ["shardId", "partitionKey", "approximateArrivalTimestamp", "sequenceNumber", "subsequenceNumber"] {
+        for member in ["shardId", "partitionKey", "approximateArrivalTimestamp", "sequenceNumber", "subsequenceNumber"]
+        {
             assert!(!metadata[member].is_null(), "{member} missing in {record}");
         }
     }

@@ -209,7 +209,12 @@ fn a_forced_stream_takes_every_line() {
 
 fn data_files_in_order(report: &Report, out: &Path, stream: &str) -> Vec<String> {
     let folder = out.join("system-one").join(stream);
-    report.written.iter().filter(|path| path.starts_with(&folder)).map(|path| fs::read_to_string(path).unwrap()).collect()
+    report
+        .written
+        .iter()
+        .filter(|path| path.starts_with(&folder))
+        .map(|path| fs::read_to_string(path).unwrap())
+        .collect()
 }
 
 #[test]
@@ -304,14 +309,30 @@ fn replay_recovers_what_passes_now_and_writes_back_what_still_fails() {
     let files = files(&out);
     assert_eq!(files.len(), 4, "{:?}", files.keys().collect::<Vec<_>>());
     let ok_line = |stream: Stream, raw: &[u8]| {
-        expected(stream).records.into_iter().find(|record| record.result == RecordResult::Ok && {
-            let input: serde_json::Value =
-                serde_json::from_str(&fs::read_to_string(root().join(format!("events/{}.json", stream.name()))).unwrap()).unwrap();
-            input["records"].as_array().unwrap().iter().any(|r| r["recordId"] == record.record_id.as_str() && r["data"] == b64(raw).as_str())
-        }).unwrap().data
+        expected(stream)
+            .records
+            .into_iter()
+            .find(|record| {
+                record.result == RecordResult::Ok && {
+                    let input: serde_json::Value = serde_json::from_str(
+                        &fs::read_to_string(root().join(format!("events/{}.json", stream.name()))).unwrap(),
+                    )
+                    .unwrap();
+                    input["records"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| r["recordId"] == record.record_id.as_str() && r["data"] == b64(raw).as_str())
+                }
+            })
+            .unwrap()
+            .data
     };
     assert_eq!(only_file(&files, "system-one/orders/2026/11/20/15/", "orders"), ok_line(Stream::Orders, good_order));
-    assert_eq!(only_file(&files, "system-one/customers/2026/11/20/15/", "customers"), ok_line(Stream::Customers, good_customer));
+    assert_eq!(
+        only_file(&files, "system-one/customers/2026/11/20/15/", "customers"),
+        ok_line(Stream::Customers, good_customer)
+    );
     let still = ErrorRecord {
         attempts_made: 2,
         arrival_timestamp: 1_795_000_000_000,
@@ -322,10 +343,7 @@ fn replay_recovers_what_passes_now_and_writes_back_what_still_fails() {
         lambda_arn: local_lambda_arn("orders"),
     };
     assert_eq!(only_file(&files, "errors/orders/processing-failed/2026/11/20/15/", "orders"), still.line());
-    assert_eq!(
-        only_file(&files, "errors/replay-unreadable/2026/11/20/15/", "replay-unreadable"),
-        "{\"truncated\": \n"
-    );
+    assert_eq!(only_file(&files, "errors/replay-unreadable/2026/11/20/15/", "replay-unreadable"), "{\"truncated\": \n");
     // The input is left as it was.
     assert_eq!(fs::read_to_string(&file).unwrap(), content);
 

@@ -1,0 +1,131 @@
+//! The `firehose-local` binary: its output, files and exit statuses.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine;
+use firehose_local::error_output::ErrorRecord;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn firehose_local(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_firehose-local"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("SYSTEM_ONE_TIMEZONE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn count_files(dir: &Path) -> usize {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|entry| entry.unwrap().path())
+                .map(|path| if path.is_dir() { count_files(&path) } else { 1 })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn run_on_the_sample_data_writes_files_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = firehose_local(
+        &["run", "events/system-two", "--out", out.to_str().unwrap(), "--frozen-clock", "2026-11-20T15:04:05Z"],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("wrote 19 files under"), "{stdout}");
+    assert!(stdout.contains("/system-one/customers/2026/11/20/15/customers-1-2026-11-20-15-04-05-"), "{stdout}");
+    let total = stdout.lines().find(|line| line.starts_with("total ")).unwrap();
+    let counts: Vec<&str> = total.split_whitespace().skip(1).take(5).collect();
+    assert_eq!(counts, ["100", "72", "9", "19", "10"], "{total}");
+    assert!(stdout.contains("customers                   9        8        0        1        1"), "{stdout}");
+    assert!(stdout.contains("unrouted                   19        0        9       10        1"), "{stdout}");
+    // No progress bar when standard error is not a terminal.
+    assert_eq!(text(&output.stderr), "");
+    assert_eq!(count_files(&out), 19);
+}
+
+#[test]
+fn run_reads_standard_input_and_honours_a_forced_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = fs::read(root().join("events/system-two/orders.jsonl")).unwrap();
+    let output = firehose_local(&["run", "-", "--out", out.to_str().unwrap(), "--stream", "orders"], &input);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    // The heartbeat and the line cut short stay in orders when the stream is forced.
+    assert!(stdout.contains("orders                     11        8        1        2        1"), "{stdout}");
+    assert!(!stdout.contains("unrouted "), "{stdout}");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    for args in [
+        &["run", "no/such/file.jsonl"][..],
+        &["replay", "no/such/folder"],
+        &["run", "events/system-two", "--stream", "payments"],
+        &["run", "events/system-two", "--buffer-size", "5"],
+        &["run", "events/system-two", "--buffer-interval", "901"],
+        &["run", "events/system-two", "--timezone", "Mars/Olympus"],
+        &["frobnicate"],
+    ] {
+        let output = firehose_local(args, b"");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output.stderr));
+        assert!(!text(&output.stderr).is_empty(), "{args:?}");
+    }
+}
+
+fn error_line(raw: &[u8], arn: &str) -> String {
+    ErrorRecord {
+        attempts_made: 1,
+        arrival_timestamp: 1_795_000_000_000,
+        error_code: "Lambda.ProcessingFailedStatus".into(),
+        error_message: "ProcessingFailed status set for record".into(),
+        attempt_ending_timestamp: 1_795_000_000_500,
+        raw_data: base64::engine::general_purpose::STANDARD.encode(raw),
+        lambda_arn: arn.into(),
+    }
+    .line()
+}
+
+#[test]
+fn replay_exits_0_only_when_everything_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = firehose_local::events::system_two_lines(&root(), shim::Stream::Estimates).unwrap();
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:estimates";
+    let good = dir.path().join("good");
+    fs::write(&good, error_line(&lines[0], arn)).unwrap();
+    let mixed = dir.path().join("mixed");
+    fs::write(&mixed, [error_line(&lines[0], arn), error_line(&lines[lines.len() - 2], arn)].concat()).unwrap();
+
+    let out = dir.path().join("out1");
+    let output = firehose_local(&["replay", good.to_str().unwrap(), "--out", out.to_str().unwrap()], b"");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("all 1 records recovered"));
+
+    let out = dir.path().join("out2");
+    let output = firehose_local(&["replay", mixed.to_str().unwrap(), "--out", out.to_str().unwrap()], b"");
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    assert!(text(&output.stdout).contains("1 of 2 records still fail"), "{}", text(&output.stdout));
+    assert_eq!(count_files(&out.join("system-one/estimates")), 1);
+    assert_eq!(count_files(&out.join("errors/estimates/processing-failed")), 1);
+}
