@@ -198,7 +198,8 @@ fn padded(gen: &mut Gen, core: String) -> String {
         text = format!("{}{text}", gen.pick(&pads));
     }
     if gen.chance(20) {
-        text.push_str(*gen.pick(&pads));
+        let pad = gen.pick::<&str>(&pads);
+        text.push_str(pad);
     }
     text
 }
