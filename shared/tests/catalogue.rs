@@ -91,6 +91,23 @@ fn order_without(path: &str) -> Data {
     Data::Bytes(serde_json::to_vec(&document).unwrap())
 }
 
+/// The base order as a v1 event (snake_case names, `payload`), with envelope members set.
+fn v1(envelope: Value) -> Data {
+    let mut document = json!({
+        "event_id": "e-1",
+        "event_type": "order.created",
+        "occurred_at": ORDER_TIME,
+        "payload": {
+            "order_number": "SO-1", "customer_number": "C-1", "order_date": "2026-11-20", "status": "open",
+            "currency": "USD", "subtotal": "10.00", "tax": "1.00", "freight": "0.50", "total": "11.50"
+        }
+    });
+    for (name, value) in envelope.as_object().unwrap() {
+        document[name] = value.clone();
+    }
+    Data::Bytes(serde_json::to_vec(&document).unwrap())
+}
+
 fn text(text: &str) -> Data {
     Data::Bytes(text.as_bytes().to_vec())
 }
@@ -241,6 +258,29 @@ fn cases() -> Vec<Case> {
         case("data null", Orders, order_with("data", Value::Null), Failed("missing:data")),
         case("data an array", Orders, order_with("data", json!([])), Failed("type:data")),
         case("data a string", Orders, order_with("data", json!("{}")), Failed("type:data")),
+        // The v1 envelope and payload names.
+        case("v1 valid", Orders, v1(json!({})), Ok(ORDER_LINE)),
+        case("v1 payload missing", Orders, v1(json!({"payload": null})), Failed("missing:payload")),
+        case("v1 payload an array", Orders, v1(json!({"payload": [1]})), Failed("type:payload")),
+        case("v1 event_id empty", Orders, v1(json!({"event_id": ""})), Failed("missing:event_id")),
+        case("v1 occurred_at a date", Orders, v1(json!({"occurred_at": "2026-11-20"})), Failed("format:occurred_at")),
+        case("v1 with schema_version 2", Orders, v1(json!({"schema_version": 2})), Failed("schema-version")),
+        case("v1 names with schemaVersion 2", Orders, v1(json!({"schemaVersion": 2})), Failed("event-type")),
+        case("v2 event without schemaVersion", Orders, order_without("schemaVersion"), Failed("event-type")),
+        case(
+            "v1 required field under its v2 name",
+            Orders,
+            v1(json!({"payload": {"order_number": "SO-1", "customerNumber": "C-1"}})),
+            Failed("missing:CUST_NO"),
+        ),
+        case(
+            "v1 weight_lb as a v2 object",
+            Shipments,
+            text(
+                r#"{"event_id":"e","event_type":"shipment.created","occurred_at":0,"payload":{"shipment_number":"SH-1","order_number":"SO-1","ship_date":"2026-11-20","carrier":"ups","weight_lb":{"value":1,"unit":"lb"}}}"#,
+            ),
+            Failed("type:WEIGHT_LB"),
+        ),
         // Step 5: fields. CODE.
         case("required CODE missing", Orders, order_without("data/customerNumber"), Failed("missing:CUST_NO")),
         case("required CODE null", Orders, order_with("data/customerNumber", Value::Null), Failed("missing:CUST_NO")),
