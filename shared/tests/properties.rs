@@ -130,6 +130,14 @@ fn mutate(generated: &Generated, how: u8, at: usize, value: &Value) -> Vec<u8> {
     }
 }
 
+/// A heartbeat of either version, with anything in an extra member: always `Dropped`.
+fn heartbeat(version: Version, extra: Value) -> Value {
+    match version {
+        Version::V2 => json!({"schemaVersion": 2, "eventType": "system.heartbeat", "x": extra}),
+        Version::V1 => json!({"event_type": "system.heartbeat", "payload": extra}),
+    }
+}
+
 /// One record of a batch: its bytes or its raw `data`.
 #[derive(Debug, Clone)]
 enum Input {
@@ -160,6 +168,7 @@ fn input(stream: Stream) -> impl Strategy<Value = Input> {
         1 => "[A-Za-z0-9+/=]{0,80}".prop_map(Input::RawData),
         1 => ".{0,40}".prop_map(Input::RawData),
         1 => json_value().prop_map(Input::Json),
+        1 => (version(), json_value()).prop_map(|(version, extra)| Input::Json(heartbeat(version, extra))),
     ]
 }
 
@@ -202,6 +211,13 @@ proptest! {
         prop_assert_eq!(handled.reasons.len(), records.len());
         for (((_, data), out), reason) in records.iter().zip(&handled.response.records).zip(&handled.reasons) {
             check_record(stream, data, out.result, &out.data, *reason);
+        }
+        for (input, out) in inputs.iter().zip(&handled.response.records) {
+            if let Input::Json(document) = input {
+                if document.get("eventType").or(document.get("event_type")) == Some(&json!("system.heartbeat")) {
+                    prop_assert_eq!(out.result, RecordResult::Dropped);
+                }
+            }
         }
         let failed = handled.response.records.iter().filter(|r| r.result == RecordResult::ProcessingFailed).count();
         prop_assert_eq!(handled.summary.failed, failed);
