@@ -15,7 +15,7 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Parses a whole document: strict RFC 8259 JSON whose top level is an object.
 pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
-    let mut parser = Parser { bytes: text.as_bytes(), pos: 0 };
+    let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
     parser.skip_white_space();
     let value = parser.value(0)?;
     parser.skip_white_space();
@@ -29,6 +29,8 @@ pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
 }
 
 struct Parser<'a> {
+    /// The document, already valid UTF-8: runs of it are sliced, never validated again.
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -138,18 +140,22 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             let start = self.pos;
-            while let Some(byte) = self.peek() {
-                if byte == b'"' || byte == b'\\' || byte < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            // The run stops at an ASCII byte, so it ends on a character boundary.
-            let run = self.bytes.get(start..self.pos).ok_or(Reason::Json)?;
-            out.push_str(std::str::from_utf8(run).map_err(|_| Reason::Utf8)?);
+            let rest = self.bytes.get(start..).unwrap_or_default();
+            let run = rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
+            self.pos = start + run.unwrap_or(rest.len());
+            // The run stops at an ASCII byte (or the end), so it ends on a character boundary.
+            let run = self.text.get(start..self.pos).ok_or(Reason::Json)?;
             match self.next()? {
-                b'"' => return Ok(out),
-                b'\\' => self.escape(&mut out)?,
+                // Most strings have no escape: one allocation of the exact size.
+                b'"' if out.is_empty() => return Ok(run.to_owned()),
+                b'"' => {
+                    out.push_str(run);
+                    return Ok(out);
+                }
+                b'\\' => {
+                    out.push_str(run);
+                    self.escape(&mut out)?;
+                }
                 _ => return Err(Reason::Json),
             }
         }
@@ -225,8 +231,7 @@ impl Parser<'_> {
             }
             self.one_or_more_digits()?;
         }
-        let text = self.bytes.get(start..self.pos).ok_or(Reason::Json)?;
-        let text = std::str::from_utf8(text).map_err(|_| Reason::Json)?;
+        let text = self.text.get(start..self.pos).ok_or(Reason::Json)?;
         text.parse().map_err(|_| Reason::Json)
     }
 
