@@ -194,14 +194,24 @@ fn parse_exponent(text: &str) -> Option<i64> {
 /// Writes a value scaled by `10^places` as System One decimal text: exactly `places` fraction
 /// digits, at least one integer digit, `-` for negatives, never `-0.00`.
 pub fn format_fixed(scaled: i128, places: u32) -> String {
+    let mut out = String::new();
+    write_fixed(scaled, places, &mut out);
+    out
+}
+
+/// Appends [`format_fixed`]'s text to `out`, without an intermediate string.
+pub fn write_fixed(scaled: i128, places: u32, out: &mut String) {
+    use std::fmt::Write;
     let unit = 10_i128.pow(places);
     let sign = if scaled < 0 { "-" } else { "" };
     let magnitude = scaled.unsigned_abs();
     let unit = unit.unsigned_abs();
-    if places == 0 {
-        return format!("{sign}{magnitude}");
-    }
-    format!("{sign}{}.{:0width$}", magnitude / unit, magnitude % unit, width = places as usize)
+    // Writing to a String cannot fail.
+    let _ = if places == 0 {
+        write!(out, "{sign}{magnitude}")
+    } else {
+        write!(out, "{sign}{}.{:0width$}", magnitude / unit, magnitude % unit, width = places as usize)
+    };
 }
 
 #[cfg(test)]

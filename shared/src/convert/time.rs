@@ -35,7 +35,16 @@ impl Date {
 
     /// `YYYYMMDD`.
     pub fn text(&self) -> String {
-        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+        let mut out = String::with_capacity(8);
+        self.write(&mut out);
+        out
+    }
+
+    /// Appends `YYYYMMDD` to `out`.
+    pub fn write(&self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{:04}{:02}{:02}", self.year, self.month, self.day);
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's `days_from_civil`).

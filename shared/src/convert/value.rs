@@ -4,7 +4,7 @@
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::decimal::{format_fixed, Decimal, Misfit};
+use super::decimal::{write_fixed, Decimal, Misfit};
 use super::text::{self, Fit};
 use super::time::{self, Date};
 use crate::layout::Kind;
@@ -34,9 +34,13 @@ impl Cell {
         match self {
             Cell::Absent => {}
             Cell::Text(value) => text::escape(value, line),
-            Cell::Int(value) => line.push_str(&value.to_string()),
-            Cell::Dec { scaled, places } => line.push_str(&format_fixed(*scaled, *places)),
-            Cell::Date(date) => line.push_str(&date.text()),
+            Cell::Int(value) => {
+                use std::fmt::Write;
+                // Writing to a String cannot fail.
+                let _ = write!(line, "{value}");
+            }
+            Cell::Dec { scaled, places } => write_fixed(*scaled, *places, line),
+            Cell::Date(date) => date.write(line),
             Cell::Stamp(stamp) => line.push_str(stamp),
             Cell::Flag(flag) => line.push(if *flag { 'Y' } else { 'N' }),
         }
