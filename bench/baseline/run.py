@@ -50,6 +50,7 @@ def main():
         "seconds": seconds,
         "records_per_s": records / seconds,
         "mb_per_s": size / seconds / 1e6,
+        "python_version": sys.version.split()[0],
     }
     if args.rust:
         with open(args.rust, encoding="utf-8") as file:

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shim::config::Config;
@@ -26,6 +27,19 @@ fn init_logging() {
         .try_init();
 }
 
+/// `BENCH_QUICK=1` (set by `bench/run --quick`): a smoke run, a few seconds in all.
+fn quick() -> bool {
+    std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1")
+}
+
+fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, samples: usize) {
+    if quick() {
+        group.sample_size(10).warm_up_time(Duration::from_millis(300)).measurement_time(Duration::from_secs(1));
+    } else {
+        group.sample_size(samples).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(6));
+    }
+}
+
 fn batches(c: &mut Criterion) {
     init_logging();
     for stream in bench::STREAMS {
@@ -36,6 +50,7 @@ fn batches(c: &mut Criterion) {
         assert!(bench::floor(&batch.text).is_some());
 
         let mut group = c.benchmark_group("batch");
+        configure(&mut group, 30);
         group.throughput(Throughput::Bytes(batch.text.len() as u64));
         group.bench_with_input(BenchmarkId::new("transform", stream.name()), &batch.text, |b, text| {
             b.iter(|| bench::transform(&transformer, black_box(text)))
@@ -49,6 +64,7 @@ fn batches(c: &mut Criterion) {
 
 fn cold_start(c: &mut Criterion) {
     let mut group = c.benchmark_group("cold_start");
+    configure(&mut group, 50);
     for stream in bench::STREAMS {
         group.bench_function(stream.name(), |b| {
             b.iter(|| {

@@ -1,6 +1,8 @@
 //! `bench gen <stream> <seed> <max-bytes> <file>`: writes a generated Firehose event.
 //! `bench respond <stream> <event-file> <response-file>`: runs the real handler on an event
 //! file and writes the response (for comparing with the Python baseline).
+//! `bench repeat <stream> <event-file> <n>` / `bench repeat-floor <event-file> <n>`: the
+//! transform or floor pipeline `n` times, for a profiler (`perf record`, callgrind).
 
 use std::process::ExitCode;
 
@@ -31,7 +33,11 @@ fn run(args: &[&str]) -> Result<(), String> {
             let batch = bench::batch(stream(name)?, seed, max_bytes);
             std::fs::write(file, &batch.text).map_err(|e| format!("{file}: {e}"))?;
             let failed = batch.expected.iter().filter(|e| *e != "Ok" && *e != "Dropped").count();
-            println!("{file}: {} bytes, {} records, {failed} expected to fail", batch.text.len(), batch.expected.len());
+            println!(
+                "{{\"file\":{file:?},\"bytes\":{},\"records\":{},\"expected_failed\":{failed}}}",
+                batch.text.len(),
+                batch.expected.len()
+            );
             Ok(())
         }
         ["respond", name, event, response] => {
@@ -40,6 +46,23 @@ fn run(args: &[&str]) -> Result<(), String> {
             let text = std::fs::read_to_string(event).map_err(|e| format!("{event}: {e}"))?;
             let bytes = bench::transform(&transformer, &text).ok_or("the event could not be handled")?;
             std::fs::write(response, bytes).map_err(|e| format!("{response}: {e}"))
+        }
+        ["repeat", name, event, times] => {
+            // For profilers: the transform pipeline on one event file, `times` times.
+            let config = Config::with_zone(None).map_err(|e| e.to_string())?;
+            let transformer = Transformer::new(stream(name)?, config).map_err(|e| e.to_string())?;
+            let text = std::fs::read_to_string(event).map_err(|e| format!("{event}: {e}"))?;
+            let times: usize = times.parse().map_err(|_| format!("bad count {times:?}"))?;
+            let bytes: usize = (0..times).filter_map(|_| bench::transform(&transformer, &text)).map(|r| r.len()).sum();
+            println!("{bytes} response bytes");
+            Ok(())
+        }
+        ["repeat-floor", event, times] => {
+            let text = std::fs::read_to_string(event).map_err(|e| format!("{event}: {e}"))?;
+            let times: usize = times.parse().map_err(|_| format!("bad count {times:?}"))?;
+            let bytes: usize = (0..times).filter_map(|_| bench::floor(&text)).map(|r| r.len()).sum();
+            println!("{bytes} response bytes");
+            Ok(())
         }
         _ => Err("bad arguments".into()),
     }
