@@ -88,15 +88,25 @@ impl Entry {
         Entry { response: ResponseRecord { record_id, result, data: output }, original, reason, truncated }
     }
 
-    /// Bytes of this record as serialised, and as it would be sent back unchanged.
-    fn sizes(&self) -> (usize, usize) {
-        let id = &self.response.record_id;
-        let actual = record_size(id, self.response.result, &self.response.data);
-        let fallback = match &self.original {
-            Some(original) => record_size(id, RecordResult::ProcessingFailed, original),
-            None => actual,
+    /// Bytes of this record as serialised. Output base64 never needs JSON escaping, so only a
+    /// failed record's original data (which may be anything) is scanned.
+    fn size(&self) -> usize {
+        let data = &self.response.data;
+        let data_len = match self.response.result {
+            RecordResult::Ok | RecordResult::Dropped => data.len() + 2,
+            RecordResult::ProcessingFailed => json_string_len(data),
         };
-        (actual, fallback)
+        record_size(&self.response.record_id, self.response.result, data_len)
+    }
+
+    /// Bytes of this record if it had to go back as it came in.
+    fn fallback_size(&self) -> usize {
+        match &self.original {
+            Some(original) => {
+                record_size(&self.response.record_id, RecordResult::ProcessingFailed, json_string_len(original))
+            }
+            None => self.size(),
+        }
     }
 }
 
@@ -105,12 +115,12 @@ impl Entry {
 /// `ProcessingFailed` with its original data and reason `response-size-limit`, so it reaches
 /// Firehose's error output and can be replayed. When even that cannot fit, the invocation fails.
 fn fit_response(entries: &mut [Entry]) -> Result<(), ResponseTooLarge> {
-    let sizes: Vec<(usize, usize)> = entries.iter().map(Entry::sizes).collect();
     let frame = FRAME + entries.len().saturating_sub(1);
-    let actual_total = frame + sizes.iter().map(|(actual, _)| actual).sum::<usize>();
+    let actual_total = frame + entries.iter().map(Entry::size).sum::<usize>();
     if actual_total <= RESPONSE_LIMIT {
         return Ok(());
     }
+    let sizes: Vec<(usize, usize)> = entries.iter().map(|entry| (entry.size(), entry.fallback_size())).collect();
     // total(k): records before k as they are, from k on as they came in.
     let mut total = frame + sizes.iter().map(|(_, fallback)| fallback).sum::<usize>();
     if total > RESPONSE_LIMIT {
@@ -138,14 +148,15 @@ fn fit_response(entries: &mut [Entry]) -> Result<(), ResponseTooLarge> {
 /// `{"records":[` and `]}`.
 const FRAME: usize = 14;
 
-/// The bytes of `{"recordId":…,"result":"…","data":…}` as serde_json writes it.
-fn record_size(record_id: &str, result: RecordResult, data: &str) -> usize {
+/// The bytes of `{"recordId":…,"result":"…","data":…}` as serde_json writes it, given the
+/// length of `data` as a JSON string literal.
+fn record_size(record_id: &str, result: RecordResult, data_json_len: usize) -> usize {
     let result_len = match result {
         RecordResult::Ok => 2,
         RecordResult::Dropped => 7,
         RecordResult::ProcessingFailed => 16,
     };
-    r#"{"recordId":,"result":"","data":}"#.len() + json_string_len(record_id) + result_len + json_string_len(data)
+    r#"{"recordId":,"result":"","data":}"#.len() + json_string_len(record_id) + result_len + data_json_len
 }
 
 /// The length of a string as a JSON string literal written by serde_json, quotes included.

@@ -36,14 +36,23 @@ fn sizes_match_what_serde_json_writes() {
             "not \"base64\"\t\u{7f}é".into(),
             TransformOutcome::Failed(Reason::Base64),
         ),
-        Entry::new("ok".into(), "eyJ9".into(), TransformOutcome::Ok { line: "CUS|A|é\n".into(), truncated: vec![] }),
+        Entry::new(
+            "ok".into(),
+            "not \"base64\"\u{1}".into(),
+            TransformOutcome::Ok { line: "CUS|A|é\n".into(), truncated: vec![] },
+        ),
     ];
     for entry in &entries {
-        let (actual, _) = entry.sizes();
-        assert_eq!(actual, serde_json::to_vec(&entry.response).unwrap().len());
+        assert_eq!(entry.size(), serde_json::to_vec(&entry.response).unwrap().len());
+        let mut fallen_back = entry.response.clone();
+        if let Some(original) = &entry.original {
+            fallen_back.result = RecordResult::ProcessingFailed;
+            fallen_back.data = original.clone();
+        }
+        assert_eq!(entry.fallback_size(), serde_json::to_vec(&fallen_back).unwrap().len());
     }
     let response = FirehoseResponse { records: entries.iter().map(|e| e.response.clone()).collect() };
-    let framed = FRAME + entries.len() - 1 + entries.iter().map(|e| e.sizes().0).sum::<usize>();
+    let framed = FRAME + entries.len() - 1 + entries.iter().map(Entry::size).sum::<usize>();
     assert_eq!(framed, serde_json::to_vec(&response).unwrap().len());
 }
 
@@ -75,7 +84,7 @@ fn records_that_do_not_fit_go_back_as_they_came() {
     // One more record kept as Ok would not have fitted.
     let first_out =
         Entry::new("x".into(), datas[kept].clone(), transformer(Stream::VirtualRequests).transform(&datas[kept]));
-    let (actual, fallback) = first_out.sizes();
+    let (actual, fallback) = (first_out.size(), first_out.fallback_size());
     assert!(serialised - fallback + actual + (format!("id-{kept}").len() - 1) > RESPONSE_LIMIT);
     assert_eq!(handled.summary.failed, records.len() - kept);
     assert_eq!(handled.summary.reasons.get("response-size-limit"), Some(&(records.len() - kept)));
