@@ -4,20 +4,89 @@
 //! member names fail (serde_json keeps the last), nesting deeper than 64 levels fails (serde_json
 //! allows 128), and every number keeps its exact text (`arbitrary_precision`) so decimals are
 //! never rounded through binary floating point. It builds `serde_json::Value` so that the JSON
-//! Schema stage can validate what it returns.
+//! Schema stage can validate what it returns, but only for the members the stream reads (its
+//! [`Interest`]): the others are checked against every whole-document rule and skipped, which
+//! saves building (and freeing) values no one looks at.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{Map, Number, Value};
 
+use crate::envelope::Version;
+use crate::layout::Layout;
 use crate::Reason;
 
 /// The deepest nesting of arrays and objects allowed; the top-level object is level 1.
 pub const MAX_DEPTH: usize = 64;
 
+/// Which members of a document are built into values. A member outside the interest is
+/// checked and skipped, and stands in the map as `null` so that duplicate names are still caught.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Interest {
+    /// The whole value.
+    Everything,
+    /// An object's members by name; other members are skipped.
+    Members(BTreeMap<&'static str, Interest>),
+}
+
+static EVERYTHING: Interest = Interest::Everything;
+
+/// The envelope members of both connector versions.
+const ENVELOPE: [&str; 8] =
+    ["schemaVersion", "schema_version", "eventType", "event_type", "eventId", "event_id", "occurredAt", "occurred_at"];
+
+impl Interest {
+    /// What a stream reads: the envelope, and under `data` / `payload` its layout's source
+    /// paths of both connector versions.
+    pub fn of(layout: &Layout) -> Interest {
+        let mut payload = BTreeMap::new();
+        for field in layout.fields {
+            for version in [Version::V1, Version::V2] {
+                if let Some(path) = field.source.path(version) {
+                    insert_path(&mut payload, path);
+                }
+            }
+        }
+        let mut root: BTreeMap<&'static str, Interest> =
+            ENVELOPE.iter().map(|name| (*name, Interest::Everything)).collect();
+        root.insert("data", Interest::Members(payload.clone()));
+        root.insert("payload", Interest::Members(payload));
+        Interest::Members(root)
+    }
+
+    fn member(&self, name: &str) -> Option<&Interest> {
+        match self {
+            Interest::Everything => Some(&EVERYTHING),
+            Interest::Members(members) => members.get(name),
+        }
+    }
+}
+
+fn insert_path(members: &mut BTreeMap<&'static str, Interest>, path: &'static str) {
+    match path.split_once('.') {
+        None => {
+            members.insert(path, Interest::Everything);
+        }
+        Some((group, rest)) => {
+            let entry = members.entry(group).or_insert_with(|| Interest::Members(BTreeMap::new()));
+            if let Interest::Members(inner) = entry {
+                insert_path(inner, rest);
+            }
+        }
+    }
+}
+
 /// Parses a whole document: strict RFC 8259 JSON whose top level is an object.
 pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
+    document_of_interest(text, &EVERYTHING)
+}
+
+/// Parses a whole document, building only the members in `interest`.
+pub fn document_of_interest(text: &str, interest: &Interest) -> Result<Map<String, Value>, Reason> {
     let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
     parser.skip_white_space();
-    let value = parser.value(0)?;
+    let value = parser.value(0, interest)?;
     parser.skip_white_space();
     if parser.pos != parser.bytes.len() {
         return Err(Reason::Json);
@@ -35,7 +104,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -62,10 +131,10 @@ impl Parser<'_> {
     }
 
     /// A value whose enclosing containers are `depth` deep.
-    fn value(&mut self, depth: usize) -> Result<Value, Reason> {
+    fn value(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
         match self.peek().ok_or(Reason::Json)? {
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
+            b'{' => self.object(depth + 1, interest),
+            b'[' => self.array(depth + 1, interest),
             b'"' => self.string().map(Value::String),
             b't' => self.expect_literal(b"true").map(|()| Value::Bool(true)),
             b'f' => self.expect_literal(b"false").map(|()| Value::Bool(false)),
@@ -75,7 +144,7 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, Reason> {
+    fn object(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
         if depth > MAX_DEPTH {
             return Err(Reason::TooDeep);
         }
@@ -97,7 +166,13 @@ impl Parser<'_> {
                 return Err(Reason::Json);
             }
             self.skip_white_space();
-            let value = self.value(depth)?;
+            let value = match interest.member(&name) {
+                Some(member) => self.value(depth, member)?,
+                None => {
+                    self.skip(depth)?;
+                    Value::Null
+                }
+            };
             if map.insert(name, value).is_some() {
                 return Err(Reason::DuplicateName);
             }
@@ -110,7 +185,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, Reason> {
+    fn array(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
         if depth > MAX_DEPTH {
             return Err(Reason::TooDeep);
         }
@@ -123,7 +198,7 @@ impl Parser<'_> {
         }
         loop {
             self.skip_white_space();
-            items.push(self.value(depth)?);
+            items.push(self.value(depth, interest)?);
             self.skip_white_space();
             match self.next()? {
                 b',' => continue,
@@ -133,29 +208,109 @@ impl Parser<'_> {
         }
     }
 
-    /// A string starting at the opening quote. The input is valid UTF-8 already, so runs of
-    /// plain characters are copied as they are; only escapes need decoding.
+    /// A string starting at the opening quote, owned.
     fn string(&mut self) -> Result<String, Reason> {
+        self.string_cow().map(Cow::into_owned)
+    }
+
+    /// A string starting at the opening quote. The input is valid UTF-8 already, so runs of
+    /// plain characters are sliced as they are; only a string with escapes is copied.
+    fn string_cow(&mut self) -> Result<Cow<'a, str>, Reason> {
         self.pos += 1;
-        let mut out = String::new();
+        let mut decoded: Option<String> = None;
         loop {
             let start = self.pos;
             let rest = self.bytes.get(start..).unwrap_or_default();
             let run = rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20);
             self.pos = start + run.unwrap_or(rest.len());
             // The run stops at an ASCII byte (or the end), so it ends on a character boundary.
-            let run = self.text.get(start..self.pos).ok_or(Reason::Json)?;
+            let run: &'a str = self.text.get(start..self.pos).ok_or(Reason::Json)?;
             match self.next()? {
-                // Most strings have no escape: one allocation of the exact size.
-                b'"' if out.is_empty() => return Ok(run.to_owned()),
                 b'"' => {
-                    out.push_str(run);
-                    return Ok(out);
+                    return Ok(match decoded {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    })
                 }
                 b'\\' => {
+                    let out = decoded.get_or_insert_with(String::new);
                     out.push_str(run);
-                    self.escape(&mut out)?;
+                    self.escape(out)?;
                 }
+                _ => return Err(Reason::Json),
+            }
+        }
+    }
+
+    /// Checks a value against every whole-document rule without building it.
+    fn skip(&mut self, depth: usize) -> Result<(), Reason> {
+        match self.peek().ok_or(Reason::Json)? {
+            b'{' => self.skip_object(depth + 1),
+            b'[' => self.skip_array(depth + 1),
+            b'"' => self.string_cow().map(drop),
+            b't' => self.expect_literal(b"true"),
+            b'f' => self.expect_literal(b"false"),
+            b'n' => self.expect_literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number_text().map(drop),
+            _ => Err(Reason::Json),
+        }
+    }
+
+    fn skip_object(&mut self, depth: usize) -> Result<(), Reason> {
+        if depth > MAX_DEPTH {
+            return Err(Reason::TooDeep);
+        }
+        self.pos += 1;
+        self.skip_white_space();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        let mut names: HashSet<Cow<'a, str>> = HashSet::new();
+        loop {
+            self.skip_white_space();
+            if self.peek() != Some(b'"') {
+                return Err(Reason::Json);
+            }
+            let name = self.string_cow()?;
+            self.skip_white_space();
+            if self.next()? != b':' {
+                return Err(Reason::Json);
+            }
+            self.skip_white_space();
+            self.skip(depth)?;
+            if !names.insert(name) {
+                return Err(Reason::DuplicateName);
+            }
+            self.skip_white_space();
+            match self.next()? {
+                b',' => continue,
+                b'}' => return Ok(()),
+                _ => return Err(Reason::Json),
+            }
+        }
+    }
+
+    fn skip_array(&mut self, depth: usize) -> Result<(), Reason> {
+        if depth > MAX_DEPTH {
+            return Err(Reason::TooDeep);
+        }
+        self.pos += 1;
+        self.skip_white_space();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.skip_white_space();
+            self.skip(depth)?;
+            self.skip_white_space();
+            match self.next()? {
+                b',' => continue,
+                b']' => return Ok(()),
                 _ => return Err(Reason::Json),
             }
         }
@@ -211,6 +366,11 @@ impl Parser<'_> {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as its exact text.
     fn number(&mut self) -> Result<Number, Reason> {
+        self.number_text()?.parse().map_err(|_| Reason::Json)
+    }
+
+    /// The text of a number, its grammar checked.
+    fn number_text(&mut self) -> Result<&'a str, Reason> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -231,8 +391,7 @@ impl Parser<'_> {
             }
             self.one_or_more_digits()?;
         }
-        let text = self.text.get(start..self.pos).ok_or(Reason::Json)?;
-        text.parse().map_err(|_| Reason::Json)
+        self.text.get(start..self.pos).ok_or(Reason::Json)
     }
 
     fn digits(&mut self) {
@@ -336,5 +495,43 @@ mod tests {
         assert!(parse(&arrays(64)).is_ok());
         assert_eq!(parse(&arrays(65)), Err(Reason::TooDeep));
         assert_eq!(parse(&arrays(100_000)), Err(Reason::TooDeep));
+    }
+
+    #[test]
+    fn skipped_members_obey_every_rule() {
+        let interest = Interest::of(&crate::layout::EST);
+        let cases = [
+            (r#"{"x":{"a":1,"a":2}}"#, Err(Reason::DuplicateName)),
+            (r#"{"x":1,"x":2}"#, Err(Reason::DuplicateName)),
+            (r#"{"x":{"a\u0062":1,"ab":2}}"#, Err(Reason::DuplicateName)),
+            (r#"{"x":["\ud800"]}"#, Err(Reason::LoneSurrogate)),
+            (r#"{"\udc00":1}"#, Err(Reason::LoneSurrogate)),
+            (r#"{"x":[1,]}"#, Err(Reason::Json)),
+            (r#"{"x":01}"#, Err(Reason::Json)),
+            (r#"{"x":"\x"}"#, Err(Reason::Json)),
+            (r#"{"x":nul}"#, Err(Reason::Json)),
+            (r#"{"x":{"a":1,"b":[true,false,null,-1.5e3,"s"],"c":{}}}"#, Ok(())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(document_of_interest(text, &interest).map(drop), expected, "{text}");
+            assert_eq!(document(text).map(drop), expected, "{text}");
+        }
+        let deep = format!("{{\"x\":{}{}}}", "[".repeat(64), "]".repeat(64));
+        assert_eq!(document_of_interest(&deep, &interest).map(drop), Err(Reason::TooDeep));
+        let deep = format!("{{\"x\":{}{}}}", "[".repeat(63), "]".repeat(63));
+        assert!(document_of_interest(&deep, &interest).is_ok());
+    }
+
+    #[test]
+    fn builds_only_what_the_stream_reads() {
+        let interest = Interest::of(&crate::layout::ORD);
+        let text = r#"{"eventType":"order.created","extra":{"big":[1,2,3]},"data":{"orderNumber":"SO-1","totals":{"tax":1,"note":"x"},"salesRep":"Ann"}}"#;
+        let built = Value::Object(document_of_interest(text, &interest).unwrap());
+        let expected = serde_json::json!({
+            "eventType": "order.created",
+            "extra": null,
+            "data": {"orderNumber": "SO-1", "totals": {"tax": 1, "note": null}, "salesRep": null}
+        });
+        assert_eq!(built, expected);
     }
 }

@@ -24,6 +24,8 @@ pub struct Transformer {
     stream: Stream,
     config: Config,
     schemas: Schemas,
+    /// The members the stream reads; the parser skips (but checks) the rest.
+    interest: parse::Interest,
 }
 
 /// Why a function could not start.
@@ -39,7 +41,8 @@ impl Transformer {
     /// Everything a function does before it can take its first event.
     pub fn new(stream: Stream, config: Config) -> Result<Transformer, StartupError> {
         let schemas = Schemas::compile(stream)?;
-        Ok(Transformer { stream, config, schemas })
+        let interest = parse::Interest::of(stream.layout());
+        Ok(Transformer { stream, config, schemas, interest })
     }
 
     pub fn stream(&self) -> Stream {
@@ -63,7 +66,7 @@ impl Transformer {
     fn record(&self, data: &str) -> Result<Option<(String, Vec<&'static str>)>, Reason> {
         let bytes = decode::base64(data)?;
         let text = decode::utf8(&bytes)?;
-        let document = parse::document(text)?;
+        let document = parse::document_of_interest(text, &self.interest)?;
         let envelope = match envelope::read(&document, self.stream, &self.config.zone)? {
             Event::Heartbeat => return Ok(None),
             Event::Change(envelope) => envelope,
