@@ -13,8 +13,12 @@ pub fn base64(data: &str) -> Result<Vec<u8>, Reason> {
 }
 
 /// The record's bytes as UTF-8 text; overlong forms, encoded surrogates and code points above
-/// U+10FFFF are all invalid UTF-8 and fail here.
+/// U+10FFFF are all invalid UTF-8 and fail here. A byte order mark fails here too: the spec
+/// forbids it, and an operator looking for an encoding problem should find it under `bad-utf8`.
 pub fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(Reason::Utf8);
+    }
     std::str::from_utf8(bytes).map_err(|_| Reason::Utf8)
 }
 
@@ -52,6 +56,7 @@ mod tests {
             assert_eq!(utf8(bad), Err(Reason::Utf8), "{bad:?}");
         }
         assert_eq!(utf8("é".as_bytes()), Ok("é"));
+        assert_eq!(utf8(b"\xEF\xBB\xBF{}"), Err(Reason::Utf8));
     }
 
     #[test]

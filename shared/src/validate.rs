@@ -6,7 +6,7 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::envelope::{Envelope, Version};
-use crate::layout::Layout;
+use crate::layout::{Kind, Layout};
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
@@ -54,9 +54,11 @@ impl Schemas {
         let Some(error) = validator.iter_errors(envelope.payload).next() else {
             return Ok(());
         };
-        let field = self.field_at(error.instance_path().as_str(), envelope.version);
+        let (field, kind) = self.field_at(error.instance_path().as_str(), envelope.version);
         Err(match error.kind() {
             ValidationErrorKind::Type { .. } => Reason::Type(field),
+            // A FLAG's only string is "" (absent): any other string is a type error (spec, FLAG).
+            ValidationErrorKind::Pattern { .. } if matches!(kind, Some(Kind::Flag)) => Reason::Type(field),
             ValidationErrorKind::Pattern { .. } => Reason::Format(field),
             _ => Reason::Schema(field),
         })
@@ -64,19 +66,19 @@ impl Schemas {
 
     /// The System One field at a JSON pointer into the payload (`/totals/tax` → `TAX`), or the
     /// v2 group it lies in (`/contact` → `contact`).
-    fn field_at(&self, pointer: &str, version: Version) -> FieldName {
+    fn field_at(&self, pointer: &str, version: Version) -> (FieldName, Option<Kind>) {
         let pointer: Vec<&str> = pointer.split('/').filter(|segment| !segment.is_empty()).collect();
         for field in self.layout.fields {
             let Some(path) = field.source.path(version) else { continue };
             let path: Vec<&'static str> = path.split('.').collect();
             if pointer.starts_with(&path) {
-                return field.name;
+                return (field.name, Some(field.kind));
             }
             if !pointer.is_empty() && path.starts_with(&pointer) {
-                return path.get(pointer.len() - 1).copied().unwrap_or("data");
+                return (path.get(pointer.len() - 1).copied().unwrap_or("data"), None);
             }
         }
-        "data"
+        ("data", None)
     }
 }
 

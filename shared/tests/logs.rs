@@ -285,7 +285,7 @@ fn batches() -> Vec<(Stream, Vec<Record>)> {
                     ),
                     "too-long:CITY",
                 ),
-                failed(address(json!({"isDefault": "Zebulon"})), "format:IS_DEFAULT"),
+                failed(address(json!({"isDefault": "Zebulon"})), "type:IS_DEFAULT"),
             ],
         ),
         (
