@@ -42,9 +42,9 @@ impl Date {
 
     /// Appends `YYYYMMDD` to `out`.
     pub fn write(&self, out: &mut String) {
-        use std::fmt::Write;
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{:04}{:02}{:02}", self.year, self.month, self.day);
+        push_digits(out, self.year, 4);
+        push_digits(out, self.month, 2);
+        push_digits(out, self.day, 2);
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's `days_from_civil`).
@@ -126,15 +126,21 @@ pub fn local_text(epoch_seconds: i64, zone: &TimeZone) -> Option<String> {
     if !YEARS.contains(&i64::from(local.year())) {
         return None;
     }
-    Some(format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    ))
+    let mut text = String::with_capacity(14);
+    push_digits(&mut text, i64::from(local.year()), 4);
+    for part in [local.month(), local.day(), local.hour(), local.minute(), local.second()] {
+        push_digits(&mut text, i64::from(part), 2);
+    }
+    Some(text)
+}
+
+/// Appends a number in 0..10^width as exactly `width` zero-padded digits, without the
+/// formatting machinery: this runs for every record.
+fn push_digits(out: &mut String, value: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10_i64.pow(place)).rem_euclid(10);
+        out.push(char::from_digit(digit.unsigned_abs() as u32, 10).unwrap_or('0'));
+    }
 }
 
 #[cfg(test)]
