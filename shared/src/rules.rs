@@ -27,13 +27,16 @@ pub fn apply(layout: &Layout, record: &mut Record) -> Result<(), Reason> {
 }
 
 fn apply_check(layout: &Layout, check: &Check, cells: &mut [Cell]) -> Result<(), Reason> {
-    let cell = |name: &str| layout.position(name).and_then(|at| cells.get(at)).cloned().unwrap_or(Cell::Absent);
-    match *check {
+    const ABSENT: &Cell = &Cell::Absent;
+    let view: &[Cell] = cells;
+    let cell = |name: &str| layout.position(name).and_then(|at| view.get(at)).unwrap_or(ABSENT);
+    let (target, derived) = match *check {
         Check::Sum { total, parts } => {
-            let sum = parts.iter().map(|part| dec(&cell(part))).sum::<Option<i128>>();
-            if sum.is_some() && sum != dec(&cell(total)) {
+            let sum = parts.iter().map(|part| dec(cell(part))).sum::<Option<i128>>();
+            if sum.is_some() && sum != dec(cell(total)) {
                 return Err(Reason::TotalMismatch);
             }
+            return Ok(());
         }
         Check::NotBefore { field, earlier } => {
             if let (Cell::Date(later), Cell::Date(earlier_date)) = (cell(field), cell(earlier)) {
@@ -41,13 +44,15 @@ fn apply_check(layout: &Layout, check: &Check, cells: &mut [Cell]) -> Result<(),
                     return Err(Reason::DateOrder(field));
                 }
             }
+            return Ok(());
         }
         Check::AtLeast { field, min, .. } => {
             if let Cell::Int(value) = cell(field) {
-                if value < min {
+                if *value < min {
                     return Err(Reason::Range(field));
                 }
             }
+            return Ok(());
         }
         Check::StartsWith { field, prefix } => {
             if let Cell::Text(text) = cell(field) {
@@ -55,18 +60,16 @@ fn apply_check(layout: &Layout, check: &Check, cells: &mut [Cell]) -> Result<(),
                     return Err(Reason::Format(field));
                 }
             }
+            return Ok(());
         }
-        Check::Product { target, qty, price } => {
-            if cell(target) == Cell::Absent {
-                let derived = product(&cell(qty), &cell(price)).ok_or(Reason::Range(target))?;
-                set(layout, cells, target, derived);
-            }
+        Check::Product { target, qty, price } if cell(target) == ABSENT => {
+            (target, product(cell(qty), cell(price)).ok_or(Reason::Range(target))?)
         }
-        Check::Default { field, value } => {
-            if cell(field) == Cell::Absent {
-                set(layout, cells, field, Cell::Text(value.to_owned()));
-            }
-        }
+        Check::Default { field, value } if cell(field) == ABSENT => (field, Cell::Text(value.to_owned())),
+        Check::Product { .. } | Check::Default { .. } => return Ok(()),
+    };
+    if let Some(slot) = layout.position(target).and_then(|at| cells.get_mut(at)) {
+        *slot = derived;
     }
     Ok(())
 }
@@ -90,12 +93,6 @@ fn product(qty: &Cell, price: &Cell) -> Option<Cell> {
     let magnitude = i128::try_from(magnitude).ok()?;
     let scaled = if exact < 0 { -magnitude } else { magnitude };
     (scaled.abs() <= DEC2_LIMIT).then_some(Cell::Dec { scaled, places: 2 })
-}
-
-fn set(layout: &Layout, cells: &mut [Cell], name: &str, value: Cell) {
-    if let Some(slot) = layout.position(name).and_then(|at| cells.get_mut(at)) {
-        *slot = value;
-    }
 }
 
 #[cfg(test)]
