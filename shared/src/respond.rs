@@ -161,8 +161,14 @@ fn record_size(record_id: &str, result: RecordResult, data_json_len: usize) -> u
 
 /// The length of a string as a JSON string literal written by serde_json, quotes included.
 fn json_string_len(text: &str) -> usize {
-    2 + text
-        .bytes()
+    let bytes = text.as_bytes();
+    // Most strings (record ids, base64) need no escape: one branch-free pass finds out.
+    let escapes = bytes.iter().filter(|&&b| b < 0x20 || b == b'"' || b == b'\\').count();
+    if escapes == 0 {
+        return bytes.len() + 2;
+    }
+    2 + bytes
+        .iter()
         .map(|b| match b {
             b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
             0x00..=0x1f => 6,
