@@ -16,15 +16,8 @@ pub const SEED: u64 = 1;
 /// Logs go where the Lambda's go, formatted the same way, but to a sink: a failed record
 /// costs its log line here as it does in production.
 fn init_logging() {
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_target(false)
-        .with_max_level(tracing_subscriber::filter::LevelFilter::INFO)
-        .with_writer(std::io::sink)
-        .try_init();
+    let filter = tracing_subscriber::EnvFilter::new("info");
+    let _ = tracing::subscriber::set_global_default(shim::lambda::json_logs(std::io::sink, filter));
 }
 
 /// `BENCH_QUICK=1` (set by `bench/run --quick`): a smoke run, a few seconds in all.
