@@ -388,16 +388,35 @@ fn corrupt_base64(data: &str, rng: &mut Rng) -> String {
     format!("{}\\n{}", data.get(..at).unwrap_or(""), data.get(at..).unwrap_or(""))
 }
 
-/// One `orders` stream record: the document and what it must become.
-fn order_event(rng: &mut Rng) -> (String, Expected) {
+/// What every generated record draws first, in this order (the order fixes the batches).
+struct Draw {
+    v2: bool,
+    style: Style,
+    /// Which failure to plant, if any.
+    failure: Option<u64>,
+    action: &'static str,
+    order_no: String,
+}
+
+/// Draws the part every record shares, or a whole heartbeat record.
+fn draw(rng: &mut Rng) -> Result<Draw, (String, Expected)> {
     let v2 = rng.chance(650);
     let style = Style { spaced: rng.chance(400), ascii: !v2 && rng.chance(500) };
     if rng.chance(HEARTBEAT_PER_MILLE) {
-        return (heartbeat(v2, rng, style), "Dropped".to_owned());
+        return Err((heartbeat(v2, rng, style), "Dropped".to_owned()));
     }
     let failure = rng.chance(FAILURE_PER_MILLE).then(|| rng.below(11));
     let action = action(rng);
     let order_no = format!("SO-{}", 100_000 + rng.below(900_000));
+    Ok(Draw { v2, style, failure, action, order_no })
+}
+
+/// One `orders` stream record: the document and what it must become.
+fn order_event(rng: &mut Rng) -> (String, Expected) {
+    let Draw { v2, style, failure, action, order_no } = match draw(rng) {
+        Ok(draw) => draw,
+        Err(heartbeat) => return heartbeat,
+    };
     let n = |v2name: &'static str, v1name: &'static str| if v2 { v2name } else { v1name };
     let mut expected = "Ok".to_owned();
     let payload = if action == "deleted" {
@@ -524,14 +543,10 @@ fn order_event(rng: &mut Rng) -> (String, Expected) {
 
 /// One `order-lines` stream record.
 fn order_line_event(rng: &mut Rng) -> (String, Expected) {
-    let v2 = rng.chance(650);
-    let style = Style { spaced: rng.chance(400), ascii: !v2 && rng.chance(500) };
-    if rng.chance(HEARTBEAT_PER_MILLE) {
-        return (heartbeat(v2, rng, style), "Dropped".to_owned());
-    }
-    let failure = rng.chance(FAILURE_PER_MILLE).then(|| rng.below(11));
-    let action = action(rng);
-    let order_no = format!("SO-{}", 100_000 + rng.below(900_000));
+    let Draw { v2, style, failure, action, order_no } = match draw(rng) {
+        Ok(draw) => draw,
+        Err(heartbeat) => return heartbeat,
+    };
     let n = |v2name: &'static str, v1name: &'static str| if v2 { v2name } else { v1name };
     let mut expected = "Ok".to_owned();
     let mut line_no = 1 + rng.below(40);
