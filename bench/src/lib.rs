@@ -411,6 +411,32 @@ fn draw(rng: &mut Rng) -> Result<Draw, (String, Expected)> {
     Ok(Draw { v2, style, failure, action, order_no })
 }
 
+/// How a payload is wrapped: the record's draws and the entity it is (or, for a planted routing
+/// fault, the `other` stream's entity).
+struct Wrapping {
+    v2: bool,
+    style: Style,
+    failure: Option<u64>,
+    action: &'static str,
+    entity: &'static str,
+    other: &'static str,
+}
+
+/// Wraps a payload in its envelope and plants the envelope-level failures: a routing fault
+/// (failure 10) and a damaged document (failures 0 to 3).
+fn finish(rng: &mut Rng, wrap: Wrapping, payload: String, mut expected: Expected) -> (String, Expected) {
+    let Wrapping { v2, style, failure, action, entity, other } = wrap;
+    let entity = if failure == Some(10) { other } else { entity };
+    if failure == Some(10) {
+        expected = "wrong-stream".into();
+    }
+    let document = envelope(v2, &format!("{entity}.{action}"), rng, payload, style);
+    match failure {
+        Some(kind @ 0..=3) => damage(document, kind),
+        _ => (document, expected),
+    }
+}
+
 /// One `orders` stream record: the document and what it must become.
 fn order_event(rng: &mut Rng) -> (String, Expected) {
     let Draw { v2, style, failure, action, order_no } = match draw(rng) {
@@ -530,15 +556,7 @@ fn order_event(rng: &mut Rng) -> (String, Expected) {
         members.push((n("createdBy", "created_by"), st(format!("user{}", rng.below(80)))));
         obj(&members, style)
     };
-    let event_type = if failure == Some(10) { format!("order_line.{action}") } else { format!("order.{action}") };
-    if failure == Some(10) {
-        expected = "wrong-stream".into();
-    }
-    let document = envelope(v2, &event_type, rng, payload, style);
-    match failure {
-        Some(kind @ 0..=3) => damage(document, kind),
-        _ => (document, expected),
-    }
+    finish(rng, Wrapping { v2, style, failure, action, entity: "order", other: "order_line" }, payload, expected)
 }
 
 /// One `order-lines` stream record.
@@ -640,15 +658,7 @@ fn order_line_event(rng: &mut Rng) -> (String, Expected) {
         }
         obj(&members, style)
     };
-    let event_type = if failure == Some(10) { format!("order.{action}") } else { format!("order_line.{action}") };
-    if failure == Some(10) {
-        expected = "wrong-stream".into();
-    }
-    let document = envelope(v2, &event_type, rng, payload, style);
-    match failure {
-        Some(kind @ 0..=3) => damage(document, kind),
-        _ => (document, expected),
-    }
+    finish(rng, Wrapping { v2, style, failure, action, entity: "order_line", other: "order" }, payload, expected)
 }
 
 // ---------------------------------------------------------------------------------------------
