@@ -261,6 +261,26 @@ def interface_metadata() -> dict:
     }
 
 
+def private_bucket_properties():
+    """What every bucket of the stack has: SSE-S3 encryption (the only kind S3 server access
+    log targets support), versioning, all public access blocked, ACLs disabled."""
+    return {
+        "BucketEncryption": {
+            "ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+            ]
+        },
+        "VersioningConfiguration": {"Status": "Enabled"},
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    }
+
+
 def shared_resources() -> dict:
     r: dict = {}
 
@@ -359,20 +379,7 @@ def shared_resources() -> dict:
             )
         ),
         "Properties": {
-            # S3 server access log targets support SSE-S3 default encryption only.
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **private_bucket_properties(),
             "LifecycleConfiguration": {
                 "Rules": [
                     {
@@ -418,19 +425,7 @@ def shared_resources() -> dict:
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": {
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **private_bucket_properties(),
             "LoggingConfiguration": {
                 "DestinationBucketName": ref("AccessLogsBucket"),
                 "LogFilePrefix": "data-bucket/",
