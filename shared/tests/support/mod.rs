@@ -27,7 +27,11 @@ pub fn transformer(stream: Stream) -> Transformer {
 pub fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
     FirehoseEvent {
         invocation_id: Some("test".into()),
-        records: records.into_iter().map(|(record_id, data)| FirehoseRecord { record_id, data }).collect(),
+        records: records
+            .into_iter()
+            .map(|(record_id, data)| FirehoseRecord { record_id, data, ..FirehoseRecord::default() })
+            .collect(),
+        ..FirehoseEvent::default()
     }
 }
 
