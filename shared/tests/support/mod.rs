@@ -6,6 +6,9 @@
 
 #![allow(dead_code)]
 
+pub mod emf;
+pub mod log_schema;
+
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use shim::config::Config;
