@@ -13,8 +13,10 @@
 //! `"123456"` or `""`), so they are read leniently: a member of an unexpected type is treated as
 //! absent, never as a reason to fail the invocation.
 
+use std::fmt;
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
 
 /// A batch from a Firehose delivery stream. Other members (`region`, a record's
 /// `kinesisRecordMetadata.partitionKey`, which is made of record values...) are ignored.
@@ -62,27 +64,175 @@ pub struct KinesisRecordMetadata {
 
 /// A string as it is, a number as its JSON text; anything else is absent.
 fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::String(text) => Some(text),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    })
+    deserializer.deserialize_any(Lenient(|scalar| match scalar {
+        Scalar::Text(text) => Some(text),
+        Scalar::Number(number) => Some(number),
+    }))
 }
 
 /// An integer number of milliseconds, as a number or as its decimal text (how
 /// `aws_lambda_events` writes it); anything else is absent.
 fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Number(number) => number.as_i64(),
-        Value::String(text) => text.parse().ok(),
-        _ => None,
-    })
+    deserializer.deserialize_any(Lenient(|scalar| match scalar {
+        Scalar::Text(text) | Scalar::Number(text) => text.parse().ok(),
+    }))
 }
 
 /// The metadata object; anything that is not an object is absent.
 fn kinesis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<KinesisRecordMetadata>, D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    Ok(if value.is_object() { serde_json::from_value(value).ok() } else { None })
+    deserializer.deserialize_any(Metadata)
+}
+
+/// A JSON scalar as text: a string's contents, or a number's JSON text.
+enum Scalar {
+    Text(String),
+    Number(String),
+}
+
+/// serde_json's `arbitrary_precision` hands a number to `deserialize_any` as a one-entry map
+/// under this key, its value the number's text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// Reads any JSON value without allocating for what it drops: a string or a number goes to
+/// `keep`, everything else (null, booleans, arrays, objects) is `None`.
+struct Lenient<F>(F);
+
+impl<'de, T, F: FnOnce(Scalar) -> Option<T>> Visitor<'de> for Lenient<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<T>, E> {
+        Ok((self.0)(Scalar::Text(text.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Option<T>, E> {
+        Ok((self.0)(Scalar::Text(text)))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Option<T>, E> {
+        Ok((self.0)(Scalar::Number(number.to_string())))
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Option<T>, E> {
+        Ok((self.0)(Scalar::Number(number.to_string())))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Option<T>, E> {
+        Ok((self.0)(Scalar::Number(number.to_string())))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut number = None;
+        while let Some(key) = map.next_key::<Key>()? {
+            match key {
+                Key::Number => number = Some(map.next_value::<String>()?),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(number.and_then(|number| (self.0)(Scalar::Number(number))))
+    }
+}
+
+/// A map key, compared without being kept.
+enum Key {
+    Number,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(if key == NUMBER_TOKEN { Key::Number } else { Key::Other })
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `kinesisRecordMetadata`: an object is read member by member, anything else is absent.
+struct Metadata;
+
+impl<'de> Visitor<'de> for Metadata {
+    type Value = Option<KinesisRecordMetadata>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        KinesisRecordMetadata::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 }
 
 /// The response: one record per input record, in input order.
