@@ -595,3 +595,30 @@ fn no_customer_data_in_the_logs_of_the_size_limit() {
     assert_eq!(lines[0]["records"], 100);
     assert_eq!(lines[0]["stream"], "virtual-requests");
 }
+
+/// In Lambda the runtime runs the handler inside its own span (`requestId`, and `xrayTraceId`
+/// when tracing is on): its fields join ours on each line, the request id written once.
+#[test]
+fn lines_inside_the_lambda_runtime_span_carry_its_fields_once() {
+    let schema = log_schema::load();
+    let mut context = context("req-rt");
+    context.xray_trace_id = Some("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1".into());
+    let records = vec![failed(customer(json!({"name": "Zebulon Quixwhistle ".repeat(3)})), "too-long:NAME")];
+    let ids = vec!["rec-000".to_owned()];
+    let batch = firehose_event(Stream::Customers, Source::KinesisNumber, &ids, &records);
+    let transformer = support::transformer(Stream::Customers);
+    let (_, logs) = capture(|| {
+        let span = lambda_runtime::layers::trace::request_span(&context);
+        let _entered = span.enter();
+        lambda::invoke(&transformer, LambdaEvent::new(batch, context.clone()), NOW_MS).unwrap()
+    });
+    assert_no_secrets(&logs);
+    assert_eq!(logs.lines().count(), 2, "{logs}");
+    for text in logs.lines() {
+        assert_eq!(text.matches("\"requestId\"").count(), 1, "{text}");
+        let line: Value = serde_json::from_str(text).unwrap();
+        log_schema::check_line(&schema, &line, true);
+        assert_eq!(line["requestId"], "req-rt");
+        assert_eq!(line["xrayTraceId"], "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+    }
+}
