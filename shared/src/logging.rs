@@ -228,7 +228,9 @@ where
     fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
         let timestamp = jiff::Timestamp::now();
         write!(writer, "{{\"timestamp\":\"{timestamp:.6}\",\"level\":\"{}\"", level_name(*event.metadata().level()))?;
-        let mut line = LineFields { writer: &mut writer, names: [""; MAX_NAMES], count: 0, result: Ok(()) };
+        // The two members written above count as written: no field may repeat them.
+        let names = std::array::from_fn(|i| ["timestamp", "level"].get(i).copied().unwrap_or(""));
+        let mut line = LineFields { writer: &mut writer, names, count: 2, result: Ok(()) };
         event.record(&mut line);
         line.result?;
         if let Some(scope) = ctx.event_scope() {

@@ -99,7 +99,7 @@ pub fn process_invocation(
             }
             let source =
                 Source { arrival_ms: record.approximate_arrival_timestamp, kinesis: record.kinesis_record_metadata };
-            Entry::new(record.record_id, record.data, transformed.outcome).from(source)
+            Entry::new(record.record_id, record.data, transformed.outcome).with_source(source)
         })
         .collect();
     if let Err(error) = fit_response(&mut entries) {
@@ -161,7 +161,7 @@ impl Entry {
         Entry { response, original, reason, truncated, source: Source::default() }
     }
 
-    fn from(self, source: Source) -> Entry {
+    fn with_source(self, source: Source) -> Entry {
         Entry { source, ..self }
     }
 

@@ -137,3 +137,14 @@ fn text_lines_name_the_span_fields() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("WARN invocation{requestId=\"req-1\"}: record failed record_id=\"r-1\""), "{text}");
 }
+
+#[test]
+fn a_span_field_cannot_repeat_the_timestamp_or_level() {
+    let lines = json_lines("info", || {
+        let span = tracing::error_span!("odd", level = "custom", timestamp = 5_u64, kept = 1_u64);
+        let _entered = span.enter();
+        tracing::info!("line");
+    });
+    assert_eq!((lines[0]["level"].as_str(), lines[0]["kept"].as_u64()), (Some("INFO"), Some(1)));
+    assert!(lines[0]["timestamp"].is_string());
+}
