@@ -6,7 +6,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DeliveryStreamGrants } from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -159,13 +158,12 @@ export class IngestApi extends Construct {
     let requestTemplate: string;
     let okTemplate: string;
     let limit: number;
+    pipeline.grantPutRecords(role);
     if (kinesisStream) {
-      kinesisStream.grantWrite(role);
       requestTemplate = kinesisRequestTemplate(pipeline.definition, kinesisStream.streamName);
       okTemplate = KINESIS_OK_TEMPLATE;
       limit = KINESIS_RECORD_LIMIT_BYTES;
     } else {
-      DeliveryStreamGrants.fromDeliveryStream(pipeline.deliveryStream).putRecords(role);
       requestTemplate = firehoseRequestTemplate(pipeline.definition, pipeline.deliveryStream.ref);
       okTemplate = FIREHOSE_OK_TEMPLATE;
       limit = FIREHOSE_RECORD_LIMIT_BYTES;

@@ -5,6 +5,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
 import type { IngestApi } from './api';
 import { acknowledge } from './nag';
 import type { ShimSettings } from './props';
@@ -27,6 +28,11 @@ export function acknowledgePipeline(p: StreamPipeline, settings: ShimSettings, b
       ID(`IAM5[Resource::${bucketArn}/${prefix}*]`),
       `Firehose writes objects of its own names under ${prefix}; the wildcard is that prefix only.`,
     );
+  }
+  if (settings.dataBucketEncryption === 'sse-kms') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
+    }
   }
   if (settings.source === 'kinesis') {
     acknowledge(
@@ -66,5 +72,22 @@ export function acknowledgeApi(api: IngestApi, settings: ShimSettings): void {
       ID('COG4'),
       'System Two is a machine client, not a user: it authenticates with IAM SigV4 and/or the API key, no user pool.',
     );
+  }
+}
+
+export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket, settings: ShimSettings): void {
+  const bucketArn = `<${Stack.of(role).getLogicalId(bucket)}.Arn>`;
+  const reason =
+    "From the bucket's grantRead/grantPut on the replay prefixes: the replay reads any object under " +
+    'errors/ and writes System One files under system-one/, as Firehose does.';
+  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+    acknowledge(role, ID(`IAM5[Action::${action}]`), reason);
+  }
+  acknowledge(role, ID(`IAM5[Resource::${bucketArn}/errors/*]`), reason);
+  acknowledge(role, ID(`IAM5[Resource::${bucketArn}/system-one/*]`), reason);
+  if (settings.dataBucketEncryption === 'sse-kms') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
+    }
   }
 }

@@ -7,6 +7,8 @@ import type { Node } from 'constructs';
 
 export type Source = 'kinesis' | 'direct-put';
 export type ApiAuth = 'api-key' | 'iam' | 'iam-and-api-key';
+export type BufferingProfile = 'files' | 'minute' | 'fresh';
+export type DataEncryption = 'sse-s3' | 'sse-kms';
 
 export interface ShimSettings {
   /** `kinesis`: API -> Kinesis stream -> Firehose (per-key order, re-reads). `direct-put`: API -> Firehose. */
@@ -17,6 +19,12 @@ export interface ShimSettings {
   readonly logRetentionDays: number;
   /** Kinesis retention, hours (24-8760): how long an unread record can wait to be re-read. */
   readonly kinesisRetentionHours: number;
+  /**
+   * Named buffering trade-off (README "Latency"): `files` (today's defaults, fewest objects),
+   * `minute` (in S3 within about a minute), `fresh` (Firehose's smallest buffers). The four
+   * buffering settings below and the freshness threshold override the profile one by one.
+   */
+  readonly bufferingProfile: BufferingProfile;
   /** Firehose Lambda processor BufferSizeInMBs (0.2-3). */
   readonly processorBufferSizeMBs: number;
   /** Firehose Lambda processor BufferIntervalInSeconds (0-900). */
@@ -27,6 +35,8 @@ export interface ShimSettings {
   readonly destinationBufferSizeMBs: number;
   /** S3 destination buffering interval, seconds (0-900). */
   readonly destinationBufferIntervalSeconds: number;
+  /** Data bucket encryption: SSE-S3 (default) or SSE-KMS with the stack's customer managed key. */
+  readonly dataBucketEncryption: DataEncryption;
   /** Days after which objects under errors/ expire. */
   readonly errorRetentionDays: number;
   /** Days after which noncurrent object versions are deleted (both buckets are versioned). */
@@ -58,11 +68,13 @@ export const DEFAULTS: ShimSettings = {
   systemOneTimezone: 'America/Chicago',
   logRetentionDays: 30,
   kinesisRetentionHours: 168,
+  bufferingProfile: 'files',
   processorBufferSizeMBs: 1,
   processorBufferIntervalSeconds: 60,
   processorNumberOfRetries: 3,
   destinationBufferSizeMBs: 5,
   destinationBufferIntervalSeconds: 300,
+  dataBucketEncryption: 'sse-s3',
   errorRetentionDays: 30,
   noncurrentVersionRetentionDays: 30,
   accessLogRetentionDays: 90,
@@ -104,7 +116,55 @@ const NUMBER_BOUNDS: Record<NumberKey, [number, number]> = {
 const CHOICES: Partial<Record<keyof ShimSettings, readonly string[]>> = {
   source: ['kinesis', 'direct-put'],
   apiAuth: ['api-key', 'iam', 'iam-and-api-key'],
+  bufferingProfile: ['files', 'minute', 'fresh'],
+  dataBucketEncryption: ['sse-s3', 'sse-kms'],
 };
+
+type ProfileValues = Pick<
+  ShimSettings,
+  | 'processorBufferSizeMBs'
+  | 'processorBufferIntervalSeconds'
+  | 'destinationBufferSizeMBs'
+  | 'destinationBufferIntervalSeconds'
+  | 'dataFreshnessThresholdSeconds'
+>;
+
+/**
+ * The buffering profiles, from Firehose's documented ranges (processor 0.2-3 MB and 0-900 s,
+ * S3 1-128 MiB and 0-900 s; the first condition reached triggers). The freshness alarm is set
+ * well above each profile's worst-case delay.
+ */
+export const BUFFERING_PROFILES: Record<BufferingProfile, ProfileValues> = {
+  files: {
+    processorBufferSizeMBs: 1,
+    processorBufferIntervalSeconds: 60,
+    destinationBufferSizeMBs: 5,
+    destinationBufferIntervalSeconds: 300,
+    dataFreshnessThresholdSeconds: 900,
+  },
+  minute: {
+    processorBufferSizeMBs: 1,
+    processorBufferIntervalSeconds: 30,
+    destinationBufferSizeMBs: 5,
+    destinationBufferIntervalSeconds: 30,
+    dataFreshnessThresholdSeconds: 300,
+  },
+  fresh: {
+    processorBufferSizeMBs: 0.2,
+    processorBufferIntervalSeconds: 0,
+    destinationBufferSizeMBs: 1,
+    destinationBufferIntervalSeconds: 0,
+    dataFreshnessThresholdSeconds: 180,
+  },
+};
+
+/** The defaults, then the chosen profile's values, then every explicit setting. */
+export function settingsFor(explicit: Partial<ShimSettings>): ShimSettings {
+  const profile = explicit.bufferingProfile ?? DEFAULTS.bufferingProfile;
+  const profileValues = BUFFERING_PROFILES[profile];
+  if (!profileValues) throw new Error(`setting bufferingProfile: ${profile} is not one of files, minute, fresh`);
+  return validate({ ...DEFAULTS, ...profileValues, ...explicit });
+}
 
 /** Checks a full set of settings; throws naming the setting at fault. */
 export function validate(s: ShimSettings): ShimSettings {
@@ -128,6 +188,9 @@ export function validate(s: ShimSettings): ShimSettings {
         `${s.kinesisRetentionHours} h retention (at most a quarter of it): records would expire before anyone acts`,
     );
   }
+  if (!Number.isInteger(s.destinationBufferSizeMBs)) {
+    throw new Error(`setting destinationBufferSizeMBs: ${s.destinationBufferSizeMBs} is not a whole number of MiB`);
+  }
   if (!/^[A-Za-z0-9_]+$/.test(s.apiStageName)) throw new Error(`setting apiStageName: ${s.apiStageName} is not [A-Za-z0-9_]+`);
   if (!/^[A-Za-z][A-Za-z0-9_+/-]*$/.test(s.systemOneTimezone)) {
     throw new Error(`setting systemOneTimezone: ${s.systemOneTimezone} is not an IANA zone name`);
@@ -138,9 +201,9 @@ export function validate(s: ShimSettings): ShimSettings {
   return s;
 }
 
-/** Settings from CDK context (strings on the command line), over the defaults. */
+/** Settings from CDK context (strings on the command line), over the profile and the defaults. */
 export function fromContext(node: Node): ShimSettings {
-  const out: Record<string, unknown> = { ...DEFAULTS };
+  const out: Record<string, unknown> = {};
   for (const key of Object.keys(DEFAULTS) as Array<keyof ShimSettings>) {
     const raw = node.tryGetContext(key);
     if (raw === undefined) continue;
@@ -152,5 +215,5 @@ export function fromContext(node: Node): ShimSettings {
       else throw new Error(`setting ${key}: ${raw} is not true or false`);
     } else out[key] = String(raw);
   }
-  return validate(out as unknown as ShimSettings);
+  return settingsFor(out as Partial<ShimSettings>);
 }

@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { IngestApi } from './api';
 import { skipCheckov } from './checkov';
 import { addDashboard } from './dashboard';
-import { acknowledgeApi, acknowledgePipeline } from './nag-findings';
+import { acknowledgeApi, acknowledgePipeline, acknowledgeReplayRole } from './nag-findings';
 import type { ShimSettings } from './props';
 import { addQueryDefinitions, QUERIES_DIR } from './queries';
 import { StreamPipeline } from './stream-pipeline';
@@ -33,6 +33,7 @@ export class ShimStack extends Stack {
   readonly dataBucket: s3.Bucket;
   readonly key: kms.Key;
   readonly alarmTopic: sns.Topic;
+  readonly replayRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ShimStackProps) {
     super(scope, id, props);
@@ -69,6 +70,7 @@ export class ShimStack extends Stack {
         }),
     );
     this.api = new IngestApi(this, 'Ingest', { settings, pipelines: this.pipelines, key: this.key });
+    this.replayRole = this.createReplayRole();
     addDashboard(this, this.pipelines, this.api.apiName, settings.apiStageName);
     addQueryDefinitions(
       this,
@@ -78,6 +80,7 @@ export class ShimStack extends Stack {
     this.addOutputs();
     for (const p of this.pipelines) acknowledgePipeline(p, settings, this.dataBucket.node.defaultChild as s3.CfnBucket);
     acknowledgeApi(this.api, settings);
+    acknowledgeReplayRole(this.replayRole, this.dataBucket.node.defaultChild as s3.CfnBucket, settings);
   }
 
   /**
@@ -147,8 +150,15 @@ export class ShimStack extends Stack {
   }
 
   private createDataBucket(settings: ShimSettings, accessLogs: s3.Bucket): s3.Bucket {
+    // SSE-KMS with the stack's key on request (README "Data at rest"); the bucket key keeps the
+    // KMS requests to about one per object batch instead of one per object.
+    const kmsEncryption: Partial<s3.BucketProps> =
+      settings.dataBucketEncryption === 'sse-kms'
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: this.key, bucketKeyEnabled: true }
+        : {};
     return new s3.Bucket(this, 'DataBucket', {
       ...this.bucketBasics(),
+      ...kmsEncryption,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'data-bucket/',
       lifecycleRules: [
@@ -168,6 +178,22 @@ export class ShimStack extends Stack {
     });
   }
 
+  /**
+   * The identity an operator assumes to replay failed records: read the error output, write
+   * recovered System One files, put records back into the streams. Grants include the key when
+   * the data bucket is SSE-KMS.
+   */
+  private createReplayRole(): iam.Role {
+    const role = new iam.Role(this, 'ReplayRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: 'Replay of failed records: read errors/, write system-one/, put records into the streams',
+    });
+    this.dataBucket.grantRead(role, 'errors/*');
+    this.dataBucket.grantPut(role, 'system-one/*');
+    for (const p of this.pipelines) p.grantPutRecords(role);
+    return role;
+  }
+
   private addOutputs(): void {
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('ApiEndpoint', `${this.api.api.url}events`, 'POST events to <ApiEndpoint>/<stream>');
@@ -179,6 +205,7 @@ export class ShimStack extends Stack {
     );
     out('DataBucketName', this.dataBucket.bucketName, 'Bucket receiving system-one/<stream>/ and errors/<stream>/');
     out('AlarmTopicArn', this.alarmTopic.topicArn, 'SNS topic of all alarms');
+    out('ReplayRoleArn', this.replayRole.roleArn, 'Role to assume for replaying failed records');
     for (const p of this.pipelines) {
       const n = pascal(p.name);
       if (p.kinesisStream) out(`${n}KinesisStreamName`, p.kinesisStream.streamName, `Kinesis stream for ${p.name}`);

@@ -153,6 +153,12 @@ export class StreamPipeline extends Construct {
         prefix: `${dataPrefix}!{timestamp:yyyy/MM/dd/HH}/`,
         errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
         compressionFormat: 'UNCOMPRESSED',
+        // With SSE-KMS, Firehose encrypts what it writes with the stack's key (the grants
+        // on the bucket above include the key).
+        encryptionConfiguration:
+          settings.dataBucketEncryption === 'sse-kms'
+            ? { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } }
+            : undefined,
         bufferingHints: {
           sizeInMBs: settings.destinationBufferSizeMBs,
           intervalInSeconds: settings.destinationBufferIntervalSeconds,
@@ -181,6 +187,12 @@ export class StreamPipeline extends Construct {
     // Firehose checks its role's permissions when the stream is created.
     ds.node.addDependency(role);
     return ds;
+  }
+
+  /** Lets `grantee` put records into this pipeline's entry point (the Kinesis stream, or the delivery stream). */
+  grantPutRecords(grantee: iam.IGrantable): void {
+    if (this.kinesisStream) this.kinesisStream.grantWrite(grantee);
+    else firehose.DeliveryStreamGrants.fromDeliveryStream(this.deliveryStream).putRecords(grantee);
   }
 
   /** The delivery stream's metric `name` (AWS/Firehose). */

@@ -2,14 +2,14 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../lib/feature-flags';
-import { DEFAULTS, type ShimSettings, validate } from '../lib/props';
+import { type ShimSettings, settingsFor } from '../lib/props';
 import { ShimStack, type ShimStackProps } from '../lib/shim-stack';
 
 export const STACK = 'shim-test';
 
 export function build(settings: Partial<ShimSettings> = {}, extra: Partial<ShimStackProps> = {}): ShimStack {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] }, analyticsReporting: false });
-  return new ShimStack(app, STACK, { settings: validate({ ...DEFAULTS, ...settings }), ...extra });
+  return new ShimStack(app, STACK, { settings: settingsFor(settings), ...extra });
 }
 
 export function synth(
