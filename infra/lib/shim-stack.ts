@@ -206,6 +206,7 @@ export class ShimStack extends Stack {
     out('DataBucketName', this.dataBucket.bucketName, 'Bucket receiving system-one/<stream>/ and errors/<stream>/');
     out('AlarmTopicArn', this.alarmTopic.topicArn, 'SNS topic of all alarms');
     out('ReplayRoleArn', this.replayRole.roleArn, 'Role to assume for replaying failed records');
+    out('EncryptionKeyArn', this.key.keyArn, 'The stack key (logs, alarm topic; data bucket with sse-kms): readers need kms:Decrypt on it');
     for (const p of this.pipelines) {
       const n = pascal(p.name);
       if (p.kinesisStream) out(`${n}KinesisStreamName`, p.kinesisStream.streamName, `Kinesis stream for ${p.name}`);
