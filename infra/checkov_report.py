@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarise checkov's JSON report and hold it to the template's skip list.
 
-Usage: checkov_report.py CHECKOV_JSON TEMPLATE
+Usage: checkov_report.py CHECKOV_JSON TEMPLATE_JSON (a template written by infra/synth)
 
 Fails (exit 1) when checkov reports a failed check or a parsing error, when it
 ran no check at all, or when the skips checkov applied differ from the skips
@@ -15,7 +15,6 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
 
 
 def main() -> int:
@@ -35,7 +34,7 @@ def main() -> int:
         skipped += res.get("skipped_checks", [])
         parse_errors += rep.get("summary", {}).get("parsing_errors", 0)
 
-    template = yaml.safe_load(Path(template_path).read_text())
+    template = json.loads(Path(template_path).read_text())
     declared = {
         (lid, s["id"]): s.get("comment", "")
         for lid, r in template.get("Resources", {}).items()
@@ -43,7 +42,7 @@ def main() -> int:
     }
     applied = set()
     for s in skipped:
-        # resource looks like "AWS::S3::Bucket.AccessLogsBucket"
+        # resource looks like "AWS::S3::Bucket.AccessLogsBucketXXXXXXXX"
         applied.add((s["resource"].rsplit(".", 1)[-1], s["check_id"]))
 
     problems = []

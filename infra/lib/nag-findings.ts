@@ -1,0 +1,93 @@
+/**
+ * cdk-nag AwsSolutions findings we accept, each with its reason. The synth fails on any
+ * finding not listed here (infra/check runs it), and an acknowledgement names one finding
+ * (`Rule[Finding]`) wherever the rule reports several.
+ */
+import { Stack } from 'aws-cdk-lib';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import type { IngestApi } from './api';
+import { acknowledge } from './nag';
+import type { ShimSettings } from './props';
+import type { StreamPipeline } from './stream-pipeline';
+
+const ID = (rule: string) => `AwsSolutions::AwsSolutions-${rule}`;
+
+export function acknowledgePipeline(p: StreamPipeline, settings: ShimSettings, bucket: CfnBucket): void {
+  const role = p.deliveryRole;
+  const bucketArn = `<${Stack.of(p).getLogicalId(bucket)}.Arn>`;
+  const grantReason =
+    "From the bucket's grantPut/grantRead, limited to this stream's prefixes: Firehose needs " +
+    'AbortMultipartUpload, GetBucketLocation, ListBucket, ListBucketMultipartUploads, GetObject and PutObject there.';
+  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+    acknowledge(role, ID(`IAM5[Action::${action}]`), grantReason);
+  }
+  for (const prefix of [`system-one/${p.name}/`, `errors/${p.name}/`]) {
+    acknowledge(
+      role,
+      ID(`IAM5[Resource::${bucketArn}/${prefix}*]`),
+      `Firehose writes objects of its own names under ${prefix}; the wildcard is that prefix only.`,
+    );
+  }
+  if (settings.dataBucketEncryption === 'sse-kms') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
+    }
+  }
+  if (settings.source === 'kinesis') {
+    acknowledge(
+      p.deliveryStream,
+      ID('KDF1'),
+      'A delivery stream reading a Kinesis stream cannot set its own server-side encryption: records are ' +
+        'encrypted at rest in the source stream (KMS) and Firehose does not persist them.',
+    );
+  }
+}
+
+export function acknowledgeApi(api: IngestApi, settings: ShimSettings): void {
+  const stage = api.api.deploymentStage;
+  acknowledge(
+    stage,
+    ID('APIG3'),
+    'No WAF: one machine client (System Two) authenticated by API key and/or IAM, throttled by the usage plan; ' +
+      'a web ACL adds cost and a false-positive risk on event bodies with nothing left to filter.',
+  );
+  acknowledge(
+    stage,
+    ID('APIG6'),
+    'Access logging is on for every request (JSON, KMS-encrypted log group with retention). Execution logs ' +
+      'would go to a log group API Gateway creates without our key or retention, and would log event bodies.',
+  );
+  for (const method of api.methods) {
+    if (settings.apiAuth === 'api-key') {
+      acknowledge(
+        method,
+        ID('APIG4'),
+        'Authenticated by the API key (usage plan) of System Two, a machine client; set apiAuth=iam or ' +
+          'iam-and-api-key to require SigV4 as well.',
+      );
+    }
+    acknowledge(
+      method,
+      ID('COG4'),
+      'System Two is a machine client, not a user: it authenticates with IAM SigV4 and/or the API key, no user pool.',
+    );
+  }
+}
+
+export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket, settings: ShimSettings): void {
+  const bucketArn = `<${Stack.of(role).getLogicalId(bucket)}.Arn>`;
+  const reason =
+    "From the bucket's grantRead/grantPut on the replay prefixes: the replay reads any object under " +
+    'errors/ and writes System One files under system-one/, as Firehose does.';
+  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+    acknowledge(role, ID(`IAM5[Action::${action}]`), reason);
+  }
+  acknowledge(role, ID(`IAM5[Resource::${bucketArn}/errors/*]`), reason);
+  acknowledge(role, ID(`IAM5[Resource::${bucketArn}/system-one/*]`), reason);
+  if (settings.dataBucketEncryption === 'sse-kms') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
+    }
+  }
+}
