@@ -12,6 +12,7 @@
 //! on their `rawData`, and writes what now succeeds as System One files and what still fails
 //! back out as error-output lines, so nothing is lost.
 
+pub mod batch;
 pub mod clock;
 pub mod error_output;
 pub mod events;
