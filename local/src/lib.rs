@@ -12,13 +12,16 @@
 //! on their `rawData`, and writes what now succeeds as System One files and what still fails
 //! back out as error-output lines, so nothing is lost.
 
+pub mod aws;
 pub mod batch;
 pub mod clock;
 pub mod error_output;
 pub mod events;
 pub mod input;
+pub mod kinesis;
 pub mod layout;
 pub mod pipeline;
+pub mod recover;
 pub mod replay;
 pub mod route;
 pub mod run;

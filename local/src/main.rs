@@ -17,6 +17,18 @@ use firehose_local::input::{self, Source};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
 use firehose_local::{replay, run, Clock, Error, Report, Settings};
 
+mod s3_replay;
+
+/// What the command line says about a replay from S3.
+#[derive(Debug)]
+struct BucketReplay<'a> {
+    url: &'a str,
+    to: Option<&'a str>,
+    dry_run: bool,
+    retry_base_ms: u64,
+    fail_move: bool,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "firehose-local",
@@ -49,14 +61,30 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(0..=900))]
         buffer_interval: u64,
     },
-    /// Replay Firehose error-output files (processing-failed) through the current transformation.
+    /// Replay Firehose error output (processing-failed) through the current transformation:
+    /// local files, or straight from the bucket (`s3://BUCKET/errors/...`) back into it.
     Replay {
-        /// Error-output files or folders of them (every file under them, recursively), as written
-        /// by `run` or downloaded with `aws s3 sync s3://<bucket>/errors/ ...`.
-        #[arg(required = true, value_name = "PATH")]
+        /// Error-output files or folders of them (every file under them, recursively), or one
+        /// `s3://BUCKET/PREFIX` with PREFIX under `errors/` (every object under it).
+        #[arg(required = true, value_name = "PATH|S3_URL")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        /// S3 replay: where recovered records go. `s3://OTHER` writes the System One objects
+        /// into another bucket; `kinesis:NAME` puts the raw events back on the stream's Kinesis
+        /// data stream (`{stream}` in NAME becomes the stream, e.g. `kinesis:prod-{stream}`).
+        /// [default: the source bucket]
+        #[arg(long, value_name = "s3://BUCKET|kinesis:NAME")]
+        to: Option<String>,
+        /// S3 replay: read and transform, write and move nothing, print what would be done.
+        #[arg(long)]
+        dry_run: bool,
+        /// The first Kinesis retry delay, in milliseconds (doubled on each retry, with jitter).
+        #[arg(long, value_name = "MS", default_value_t = 100, hide = true)]
+        retry_base_ms: u64,
+        /// Tests only: fail the move of each source, as a crash between writing and moving would.
+        #[arg(long, hide = true)]
+        fail_move: bool,
     },
 }
 
@@ -120,7 +148,18 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             print_report("run", &common, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Replay { inputs, common } => {
+        Command::Replay { inputs, common, to, dry_run, retry_base_ms, fail_move } => {
+            if inputs.iter().any(|input| input.to_string_lossy().starts_with("s3://")) {
+                let [url] = inputs.as_slice() else {
+                    return Err(Error("replay takes one s3:// URL, and no local paths beside it".into()));
+                };
+                let url = url.to_string_lossy();
+                let bucket_replay = BucketReplay { url: &url, to: to.as_deref(), dry_run, retry_base_ms, fail_move };
+                return s3_replay::execute(&bucket_replay, &common, settings(&common)?);
+            }
+            if to.is_some() || dry_run {
+                return Err(Error("--to and --dry-run apply to a replay from s3://".into()));
+            }
             let settings = settings(&common)?;
             let sources = input::sources(&inputs, &[])?;
             let bar = progress(&sources, common.quiet);
