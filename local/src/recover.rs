@@ -111,6 +111,9 @@ struct Journal {
     source: String,
     /// The instant the outputs are named after, in milliseconds since the Unix epoch.
     at_ms: i64,
+    /// The error-output objects this source's replay writes: not sources while it is pending.
+    #[serde(default)]
+    outputs: Vec<String>,
     /// Kinesis target: the records (by position among the source's recovered ones, per stream)
     /// already put.
     #[serde(default)]
@@ -132,7 +135,9 @@ struct Transformed {
 /// Runs the replay of every source object under the prefix; `progress` gets each object's size.
 pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(u64)) -> Result<Recovery, Error> {
     let started = std::time::Instant::now();
-    let sources = list_sources(clients, &options.bucket, &options.prefix).await?;
+    let mut sources = list_sources(clients, &options.bucket, &options.prefix).await?;
+    let pending = pending_outputs(clients, &options.bucket).await?;
+    sources.retain(|(key, _)| !pending.contains(key));
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
     let mut transformers: HashMap<Stream, Transformer> = HashMap::new();
     for (key, size) in sources {
@@ -146,19 +151,39 @@ pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(u64
 
 /// Every object under the prefix but journals, replayed sources and folder markers, sorted.
 async fn list_sources(clients: &Clients, bucket: &str, prefix: &str) -> Result<Vec<(String, u64)>, Error> {
+    let mut found = list_keys(clients, bucket, prefix).await?;
+    found.retain(|(key, _)| is_source(key));
+    Ok(found)
+}
+
+/// Every key under a prefix with its size, sorted.
+async fn list_keys(clients: &Clients, bucket: &str, prefix: &str) -> Result<Vec<(String, u64)>, Error> {
     let mut pages = clients.s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|error| s3_error("list", bucket, prefix, &error))?;
         for object in page.contents() {
             let Some(key) = object.key() else { continue };
-            if is_source(key) {
-                found.push((key.to_owned(), object.size().and_then(|size| u64::try_from(size).ok()).unwrap_or(0)));
-            }
+            found.push((key.to_owned(), object.size().and_then(|size| u64::try_from(size).ok()).unwrap_or(0)));
         }
     }
     found.sort();
     Ok(found)
+}
+
+/// The error outputs of replays that were interrupted before their source moved: written by
+/// a replay of a source that is still there, so not sources themselves until it has moved.
+async fn pending_outputs(clients: &Clients, bucket: &str) -> Result<std::collections::HashSet<String>, Error> {
+    let journals = list_keys(clients, bucket, JOURNAL_PREFIX).await?;
+    let mut outputs = std::collections::HashSet::new();
+    for (key, _) in journals {
+        if let Some(journal) =
+            get(clients, bucket, &key).await?.and_then(|bytes| serde_json::from_slice::<Journal>(&bytes).ok())
+        {
+            outputs.extend(journal.outputs);
+        }
+    }
+    Ok(outputs)
 }
 
 /// Whether a key is error output to replay: not a journal, not already replayed, not a folder.
@@ -210,16 +235,25 @@ async fn replay_source(
         Some(bytes) => serde_json::from_slice::<Journal>(&bytes).ok(),
         None => None,
     };
+    let at_ms = existing.as_ref().map_or_else(|| options.clock.now_ms(), |journal| journal.at_ms);
+    let at = Timestamp::from_millisecond(at_ms).unwrap_or_else(|_| options.clock.now());
+    let name = |lane: Lane, kind: &str| uuid_like(&[source_id.as_bytes(), lane.name().as_bytes(), kind.as_bytes()]);
+    let error_outputs: Vec<(String, Vec<u8>)> = transformed
+        .errors
+        .iter()
+        .map(|(lane, lines)| {
+            (object_key(Kind::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
+        })
+        .collect();
     let mut journal = existing.clone().unwrap_or_else(|| Journal {
         source: key.to_owned(),
-        at_ms: options.clock.now_ms(),
+        at_ms,
+        outputs: error_outputs.iter().map(|(key, _)| key.clone()).collect(),
         put: BTreeMap::new(),
     });
     if existing.is_none() && !options.dry_run {
         put_journal(clients, bucket, &journal_key, &journal).await?;
     }
-    let at = Timestamp::from_millisecond(journal.at_ms).unwrap_or_else(|_| options.clock.now());
-    let name = |lane: Lane, kind: &str| uuid_like(&[source_id.as_bytes(), lane.name().as_bytes(), kind.as_bytes()]);
 
     let mut complete = transformed.unreadable.is_empty();
     if !complete {
@@ -273,9 +307,8 @@ async fn replay_source(
             }
         }
     }
-    for (lane, lines) in &transformed.errors {
-        let out = object_key(Kind::ProcessingFailed, *lane, at, &name(*lane, "errors"));
-        write_once(clients, options.dry_run, bucket, &out, lines.clone().into_bytes(), recovery).await?;
+    for (out, content) in error_outputs {
+        write_once(clients, options.dry_run, bucket, &out, content, recovery).await?;
     }
     if !complete {
         return Ok(());
