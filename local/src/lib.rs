@@ -26,6 +26,7 @@ pub mod replay;
 pub mod route;
 pub mod run;
 pub mod summary;
+pub mod upload;
 
 pub use clock::Clock;
 pub use pipeline::{Pipeline, Settings};

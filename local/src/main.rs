@@ -17,7 +17,7 @@ use firehose_local::input::{self, Source};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
 use firehose_local::{replay, run, Clock, Error, Report, Settings};
 
-mod s3_replay;
+mod bucket;
 
 /// What the command line says about a replay from S3.
 #[derive(Debug)]
@@ -90,8 +90,9 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct Common {
-    /// The output folder, laid out like the bucket.
-    #[arg(long, short, value_name = "DIR", default_value = "out")]
+    /// The output folder, laid out like the bucket; for `run`, also `s3://BUCKET`: the objects
+    /// go straight into the bucket, keyed as Firehose keys them.
+    #[arg(long, short, value_name = "DIR|s3://BUCKET", default_value = "out")]
     out: PathBuf,
     /// Send every record to this stream instead of routing it.
     #[arg(long, value_name = "STREAM", value_parser = stream_name)]
@@ -141,6 +142,9 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             settings.buffer_bytes = (buffer_size * MB) as usize;
             settings.interval = Duration::from_secs(buffer_interval);
             let sources = input::sources(&inputs, &[".jsonl", ".ndjson"])?;
+            if common.out.to_string_lossy().starts_with("s3://") {
+                return bucket::run_to_bucket(&common, settings, sources);
+            }
             let bar = progress(&sources, common.quiet);
             let ticker = bar.clone();
             let report = run::run(settings, sources, common.stream, move |bytes| ticker.inc(bytes))?;
@@ -155,7 +159,7 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
                 };
                 let url = url.to_string_lossy();
                 let bucket_replay = BucketReplay { url: &url, to: to.as_deref(), dry_run, retry_base_ms, fail_move };
-                return s3_replay::execute(&bucket_replay, &common, settings(&common)?);
+                return bucket::execute(&bucket_replay, &common, settings(&common)?);
             }
             if to.is_some() || dry_run {
                 return Err(Error("--to and --dry-run apply to a replay from s3://".into()));

@@ -6,6 +6,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::path::Path;
 
 use firehose_local::error_output::ErrorRecord;
 use firehose_local::events::Expected;
@@ -254,4 +255,48 @@ fn a_missing_bucket_or_a_denied_call_exits_2_naming_bucket_and_code() {
     let output = firehose_local(&moto.endpoint, &["replay", "s3://data/system-one/orders/"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("must be under errors/"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
+    let moto = Moto::start();
+    block_on(create_bucket(&moto.s3(), BUCKET));
+    let clock = "2026-11-20T15:04:05Z";
+    let output =
+        firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", text(&output.stderr));
+    assert!(stdout.contains("wrote 19 objects to s3://data/"), "{stdout}");
+
+    // The same run into a folder, with the same fixed clock (reproducible names).
+    let dir = tempfile::tempdir().unwrap();
+    let local = firehose_local(
+        &moto.endpoint,
+        &["run", "events/system-two", "--out", dir.path().to_str().unwrap(), "--frozen-clock", clock],
+    );
+    assert_eq!(local.status.code(), Some(0));
+    let mut files = BTreeMap::new();
+    let mut folders = vec![dir.path().to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let key = path.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned();
+                files.insert(key, fs::read(&path).unwrap());
+            }
+        }
+    }
+    assert_eq!(bucket(&moto, BUCKET), files);
+
+    // Nothing is written over an existing object: the same run again stops with exit 2.
+    let again =
+        firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
+    assert_eq!(again.status.code(), Some(2));
+    let stderr = text(&again.stderr);
+    assert!(stderr.contains("exists already"), "{stderr}");
+    let kept = stderr.split("kept in ").nth(1).and_then(|rest| rest.split(" (none").next()).unwrap();
+    assert!(Path::new(kept).join("system-one").is_dir(), "{stderr}");
+    fs::remove_dir_all(kept).unwrap();
 }

@@ -1,5 +1,6 @@
-//! The binary's `replay s3://...`: parses the target, runs [`firehose_local::recover`] on a
-//! Tokio runtime, prints the summary, and picks the exit status.
+//! The binary's commands on a bucket: `replay s3://...` (parses the target, runs
+//! [`firehose_local::recover`] on a Tokio runtime, prints the summary, picks the exit status)
+//! and `run --out s3://BUCKET`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -8,10 +9,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use firehose_local::aws::{self, parse_s3_url};
+use firehose_local::input::Source;
 use firehose_local::kinesis::Retry;
 use firehose_local::pipeline::DEFAULT_BUFFER_MB;
 use firehose_local::recover::{self, Options, Recovery, Target};
-use firehose_local::{Error, Settings};
+use firehose_local::{run, upload, Error, Settings};
 
 use super::{BucketReplay, Common};
 
@@ -57,6 +59,46 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
     let recovery = recovery?;
     print(&options, &recovery);
     Ok(if recovery.complete() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `run --out s3://BUCKET`: the run into a staging folder, then its objects into the bucket.
+pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Source>) -> Result<ExitCode, Error> {
+    let url = common.out.to_string_lossy().into_owned();
+    let bucket = match parse_s3_url(&url) {
+        Some((bucket, prefix)) if prefix.is_empty() || prefix == "/" => bucket,
+        _ => {
+            return Err(Error(format!(
+                "--out {url}: give a bucket only (s3://BUCKET); objects go where Firehose puts them"
+            )))
+        }
+    };
+    let nanos = jiff::Timestamp::now().as_nanosecond();
+    let staging = std::env::temp_dir().join(format!("firehose-local-run-{}-{nanos}", std::process::id()));
+    settings.out = staging.clone();
+    let bar = super::progress(&sources, common.quiet);
+    let ticker = bar.clone();
+    let report = run::run(settings, sources, common.stream, move |bytes| ticker.inc(bytes))?;
+    bar.finish_and_clear();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Error(format!("cannot start the async runtime: {error}")))?;
+    let uploaded = runtime.block_on(async {
+        let clients = aws::clients().await;
+        upload::upload(&clients, &bucket, &staging, &report.written).await
+    });
+    let written = match uploaded {
+        Ok(written) => written,
+        Err(error) => {
+            return Err(Error(format!("{error}; the run's objects are kept in {} (none was lost)", staging.display())))
+        }
+    };
+    let _ = std::fs::remove_dir_all(&staging);
+    println!("firehose-local run: wrote {} objects to s3://{bucket}/", written.len());
+    list("", &written);
+    println!();
+    print!("{}", report.table());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn target(to: &str) -> Result<Target, Error> {
