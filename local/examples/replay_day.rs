@@ -9,7 +9,7 @@
 //! ```sh
 //! .tools/bin/moto_server -H 127.0.0.1 -p 5077 &
 //! AWS_ENDPOINT_URL=http://127.0.0.1:5077 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing \
-//!   AWS_SECRET_ACCESS_KEY=testing cargo run --release -p firehose-local --example replay_day -- [RECORDS]
+//!   AWS_SECRET_ACCESS_KEY=testing cargo run --release -p firehose-local --example replay_day -- [RECORDS [CONCURRENCY]]
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -53,6 +53,7 @@ fn object(stream: Stream, hour: usize, records: usize, lines: &[Vec<u8>]) -> Vec
 
 fn main() {
     let records: usize = std::env::args().nth(1).map_or(250, |n| n.parse().unwrap());
+    let concurrency: usize = std::env::args().nth(2).map_or(8, |n| n.parse().unwrap());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
@@ -82,6 +83,7 @@ fn main() {
             clock: Clock::System,
             retry: Retry::default(),
             buffer_bytes: 1 << 20,
+            concurrency,
             fail_move: false,
         };
         let started = Instant::now();

@@ -43,6 +43,7 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
         clock: settings.clock,
         retry: Retry { base: Duration::from_millis(command.retry_base_ms), ..Retry::default() },
         buffer_bytes: (DEFAULT_BUFFER_MB * firehose_local::pipeline::MB) as usize,
+        concurrency: usize::from(command.concurrency),
         fail_move: command.fail_move,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

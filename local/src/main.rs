@@ -25,6 +25,7 @@ struct BucketReplay<'a> {
     url: &'a str,
     to: Option<&'a str>,
     dry_run: bool,
+    concurrency: u16,
     retry_base_ms: u64,
     fail_move: bool,
 }
@@ -79,6 +80,9 @@ enum Command {
         /// S3 replay: read and transform, write and move nothing, print what would be done.
         #[arg(long)]
         dry_run: bool,
+        /// S3 replay: source objects replayed at the same time (their S3 calls overlap).
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
         /// The first Kinesis retry delay, in milliseconds (doubled on each retry, with jitter).
         #[arg(long, value_name = "MS", default_value_t = 100, hide = true)]
         retry_base_ms: u64,
@@ -152,13 +156,14 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             print_report("run", &common, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Replay { inputs, common, to, dry_run, retry_base_ms, fail_move } => {
+        Command::Replay { inputs, common, to, dry_run, concurrency, retry_base_ms, fail_move } => {
             if inputs.iter().any(|input| input.to_string_lossy().starts_with("s3://")) {
                 let [url] = inputs.as_slice() else {
                     return Err(Error("replay takes one s3:// URL, and no local paths beside it".into()));
                 };
                 let url = url.to_string_lossy();
-                let bucket_replay = BucketReplay { url: &url, to: to.as_deref(), dry_run, retry_base_ms, fail_move };
+                let bucket_replay =
+                    BucketReplay { url: &url, to: to.as_deref(), dry_run, concurrency, retry_base_ms, fail_move };
                 return bucket::execute(&bucket_replay, &common, settings(&common)?);
             }
             if to.is_some() || dry_run {

@@ -25,6 +25,7 @@ use std::io::Read;
 
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
+use futures_util::StreamExt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use shim::config::Config;
@@ -66,6 +67,8 @@ pub struct Options {
     pub retry: Retry,
     /// Records of one invocation: at most this many bytes (Firehose's processor buffer).
     pub buffer_bytes: usize,
+    /// Source objects replayed at the same time.
+    pub concurrency: usize,
     /// Tests only: the move step fails, as after a crash between writing and moving.
     pub fail_move: bool,
 }
@@ -99,6 +102,23 @@ pub struct Recovery {
 }
 
 impl Recovery {
+    /// Adds one source's outcome.
+    fn absorb(&mut self, other: Recovery) {
+        self.report.absorb(&other.report);
+        for (stream, count) in other.moved {
+            *self.moved.entry(stream).or_default() += count;
+        }
+        self.not_moved.extend(other.not_moved);
+        self.unreadable.extend(other.unreadable);
+        self.written.extend(other.written);
+        self.kept += other.kept;
+        self.put += other.put;
+        self.unput.extend(other.unput);
+        self.retried_calls += other.retried_calls;
+        self.retried_entries += other.retried_entries;
+        self.planned_moves.extend(other.planned_moves);
+    }
+
     /// Every record recovered, every line readable, every source moved.
     pub fn complete(&self) -> bool {
         self.report.all_succeeded() && self.unreadable.is_empty() && self.unput.is_empty() && self.not_moved.is_empty()
@@ -111,6 +131,10 @@ struct Journal {
     source: String,
     /// The instant the outputs are named after, in milliseconds since the Unix epoch.
     at_ms: i64,
+    /// The source's place in the run that first replayed it: the first part of its outputs'
+    /// names, so that they sort in the order of their sources.
+    #[serde(default)]
+    sequence: u32,
     /// The error-output objects this source's replay writes: not sources while it is pending.
     #[serde(default)]
     outputs: Vec<String>,
@@ -132,17 +156,40 @@ struct Transformed {
     unreadable: Vec<usize>,
 }
 
-/// Runs the replay of every source object under the prefix; `progress` gets each object's size.
+/// Runs the replay of every source object under the prefix, `options.concurrency` objects at
+/// a time (their S3 calls overlap; the transformation runs on this thread between them);
+/// `progress` gets each object's size. An error stops the run: the objects in flight stop
+/// where they are, which a rerun completes (the journals make that safe).
 pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(u64)) -> Result<Recovery, Error> {
     let started = std::time::Instant::now();
     let mut sources = list_sources(clients, &options.bucket, &options.prefix).await?;
     let pending = pending_outputs(clients, &options.bucket).await?;
     sources.retain(|(key, _)| !pending.contains(key));
+    let mut transformers = HashMap::new();
+    for stream in Stream::ALL {
+        let transformer = Transformer::new(stream, options.config.clone())
+            .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
+        transformers.insert(stream, transformer);
+    }
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
-    let mut transformers: HashMap<Stream, Transformer> = HashMap::new();
-    for (key, size) in sources {
-        replay_source(clients, options, &key, &mut transformers, &mut recovery).await?;
-        progress(size);
+    let transformers = &transformers;
+    let progress = &progress;
+    // One instant for the whole run, and each source's position: its outputs' names sort in
+    // source order (the hour folders, then the object names, are the order an import job reads).
+    let at_ms = options.clock.now_ms();
+    // Records of one entity must reach Kinesis in order: one source at a time there.
+    let concurrency = if matches!(options.target, Target::Kinesis { .. }) { 1 } else { options.concurrency.max(1) };
+    let mut outcomes = futures_util::stream::iter(sources.into_iter().enumerate())
+        .map(|(sequence, (key, size))| async move {
+            let mut outcome = Recovery::default();
+            let place = Place { at_ms, sequence: u32::try_from(sequence).unwrap_or(u32::MAX) };
+            replay_source(clients, options, &key, place, transformers, &mut outcome).await?;
+            progress(size);
+            Ok::<Recovery, Error>(outcome)
+        })
+        .buffered(concurrency);
+    while let Some(outcome) = outcomes.next().await {
+        recovery.absorb(outcome?);
     }
     recovery.report.unreadable = recovery.unreadable.len();
     recovery.report.elapsed = started.elapsed();
@@ -209,11 +256,19 @@ fn source_folder(key: &str) -> String {
     key.strip_prefix("errors/").and_then(|rest| rest.split_once('/')).map_or("errors", |(stream, _)| stream).to_owned()
 }
 
+/// Where a source stands in its run: the run's instant and the source's position.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    at_ms: i64,
+    sequence: u32,
+}
+
 async fn replay_source(
     clients: &Clients,
     options: &Options,
     key: &str,
-    transformers: &mut HashMap<Stream, Transformer>,
+    place: Place,
+    transformers: &HashMap<Stream, Transformer>,
     recovery: &mut Recovery,
 ) -> Result<(), Error> {
     let bucket = &options.bucket;
@@ -235,9 +290,13 @@ async fn replay_source(
         Some(bytes) => serde_json::from_slice::<Journal>(&bytes).ok(),
         None => None,
     };
-    let at_ms = existing.as_ref().map_or_else(|| options.clock.now_ms(), |journal| journal.at_ms);
+    let (at_ms, sequence) =
+        existing.as_ref().map_or((place.at_ms, place.sequence), |journal| (journal.at_ms, journal.sequence));
     let at = Timestamp::from_millisecond(at_ms).unwrap_or_else(|_| options.clock.now());
-    let name = |lane: Lane, kind: &str| uuid_like(&[source_id.as_bytes(), lane.name().as_bytes(), kind.as_bytes()]);
+    let name = |lane: Lane, kind: &str| {
+        let uuid = uuid_like(&[source_id.as_bytes(), lane.name().as_bytes(), kind.as_bytes()]);
+        format!("{sequence:08x}{}", uuid.get(8..).unwrap_or_default())
+    };
     let error_outputs: Vec<(String, Vec<u8>)> = transformed
         .errors
         .iter()
@@ -248,6 +307,7 @@ async fn replay_source(
     let mut journal = existing.clone().unwrap_or_else(|| Journal {
         source: key.to_owned(),
         at_ms,
+        sequence,
         outputs: error_outputs.iter().map(|(key, _)| key.clone()).collect(),
         put: BTreeMap::new(),
     });
@@ -353,7 +413,7 @@ fn transform(
     options: &Options,
     key: &str,
     content: &[u8],
-    transformers: &mut HashMap<Stream, Transformer>,
+    transformers: &HashMap<Stream, Transformer>,
     report: &mut Report,
 ) -> Result<Transformed, Error> {
     let from_path = route::lane_for_path(std::path::Path::new(key));
@@ -375,13 +435,7 @@ fn transform(
     }
     for (lane, records) in lanes {
         let stream = lane.transformer_stream();
-        let transformer = match transformers.entry(stream) {
-            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-            std::collections::hash_map::Entry::Vacant(entry) => entry.insert(
-                Transformer::new(stream, options.config.clone())
-                    .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?,
-            ),
-        };
+        let transformer = transformers.get(&stream).ok_or_else(|| Error(format!("no {stream} function")))?;
         let tally = report.lanes.entry(lane).or_default();
         for chunk in chunks(&records, options.buffer_bytes) {
             let pendings: Vec<Pending> = chunk.iter().map(|(pending, _)| pending.clone()).collect();

@@ -69,9 +69,12 @@ fn replays_plain_and_gzip_objects_and_a_rerun_changes_nothing_in_system_one() {
     let system_one = under(&after, "system-one/");
     assert_eq!(system_one.len(), 2, "{:?}", system_one.keys());
     let hour = jiff::Timestamp::now().strftime("system-one/orders/%Y/%m/%d/%H/orders-1-%Y-%m-%d-%H-").to_string();
-    for (key, content) in &system_one {
+    for (i, (key, content)) in system_one.iter().enumerate() {
         assert!(key.starts_with(&hour), "{key} in {hour}");
         assert_eq!(text(content), text(&lines), "{key}");
+        // Named in the order of their sources: the run's second, then the source's place.
+        let uuid = &key[hour.len() + "MM-SS-".len()..];
+        assert!(uuid.starts_with(&format!("{i:08x}-")), "{key}");
     }
     // The still-failing records: their original bytes, one attempt more, today's reason, the source's ARN.
     let errors = under(&after, "errors/orders/processing-failed/");
@@ -115,7 +118,15 @@ fn a_crash_between_writing_and_moving_duplicates_nothing() {
     let before = seeded(&moto);
     let first = firehose_local(
         &moto.endpoint,
-        &["replay", "s3://data/errors/orders/", "--fail-move", "--frozen-clock", "2026-11-30T10:15:00Z"],
+        &[
+            "replay",
+            "s3://data/errors/orders/",
+            "--fail-move",
+            "--concurrency",
+            "1",
+            "--frozen-clock",
+            "2026-11-30T10:15:00Z",
+        ],
     );
     let stderr = text(&first.stderr);
     assert_eq!(first.status.code(), Some(2), "{stderr}");
