@@ -12,7 +12,7 @@ use firehose_local::aws::{self, parse_s3_url};
 use firehose_local::input::Source;
 use firehose_local::kinesis::Retry;
 use firehose_local::pipeline::DEFAULT_BUFFER_MB;
-use firehose_local::recover::{self, Options, Recovery, Target};
+use firehose_local::recover::{self, Options, Progress, Recovery, Target};
 use firehose_local::{run, upload, Error, Settings};
 
 use super::{BucketReplay, Common};
@@ -54,7 +54,18 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
     let ticker = bar.clone();
     let recovery = runtime.block_on(async {
         let clients = aws::clients().await;
-        recover::recover(&clients, &options, move |bytes| ticker.inc(bytes)).await
+        recover::recover(&clients, &options, move |progress| match progress {
+            Progress::Listed { bytes, .. } => {
+                ticker.set_length(bytes);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} of error output {bytes_per_sec} eta {eta}",
+                ) {
+                    ticker.set_style(style);
+                }
+            }
+            Progress::Done { bytes } => ticker.inc(bytes),
+        })
+        .await
     });
     bar.finish_and_clear();
     let recovery = recovery?;
@@ -121,9 +132,7 @@ fn progress(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {bytes} of error output replayed {bytes_per_sec} {elapsed}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} listing the error output {elapsed}") {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(120));

@@ -156,15 +156,26 @@ struct Transformed {
     unreadable: Vec<usize>,
 }
 
+/// What a replay reports as it goes, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The sources are listed: how many, and their stored size.
+    Listed { objects: usize, bytes: u64 },
+    /// One source is done: its stored size.
+    Done { bytes: u64 },
+}
+
 /// Runs the replay of every source object under the prefix, `options.concurrency` objects at
 /// a time (their S3 calls overlap; the transformation runs on this thread between them);
-/// `progress` gets each object's size. An error stops the run: the objects in flight stop
+/// `progress` hears of the listing (objects, bytes) and of each object done (its bytes). An
+/// error stops the run: the objects in flight stop
 /// where they are, which a rerun completes (the journals make that safe).
-pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(u64)) -> Result<Recovery, Error> {
+pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(Progress)) -> Result<Recovery, Error> {
     let started = std::time::Instant::now();
     let mut sources = list_sources(clients, &options.bucket, &options.prefix).await?;
     let pending = pending_outputs(clients, &options.bucket).await?;
     sources.retain(|(key, _)| !pending.contains(key));
+    progress(Progress::Listed { objects: sources.len(), bytes: sources.iter().map(|(_, size)| size).sum() });
     let mut transformers = HashMap::new();
     for stream in Stream::ALL {
         let transformer = Transformer::new(stream, options.config.clone())
@@ -184,7 +195,7 @@ pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(u64
             let mut outcome = Recovery::default();
             let place = Place { at_ms, sequence: u32::try_from(sequence).unwrap_or(u32::MAX) };
             replay_source(clients, options, &key, place, transformers, &mut outcome).await?;
-            progress(size);
+            progress(Progress::Done { bytes: size });
             Ok::<Recovery, Error>(outcome)
         })
         .buffered(concurrency);
