@@ -55,7 +55,15 @@ where
             } else if failure.is_io() {
                 "connection failed".to_owned()
             } else {
-                "dispatch failure".to_owned()
+                // DNS, TLS, no route: the innermost cause says which.
+                let Some(connector) = failure.as_connector_error() else {
+                    return "request not sent".to_owned();
+                };
+                let mut cause: &dyn std::error::Error = connector;
+                while let Some(inner) = cause.source() {
+                    cause = inner;
+                }
+                format!("request not sent ({cause})")
             }
         }
         SdkError::ResponseError(_) => "unreadable response".to_owned(),

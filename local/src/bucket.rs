@@ -204,7 +204,16 @@ fn print(options: &Options, recovery: &Recovery) {
         recovery.not_moved.iter().map(|(key, why)| format!("s3://{}/{key}: {why}", options.bucket)).collect();
     list("not moved:", &kept);
     let total = recovery.report.total();
-    if recovery.complete() {
+    let recovered = total.ok + total.dropped;
+    if options.dry_run {
+        println!(
+            "dry run: {recovered} of {} records would be recovered, {} would still fail; {} of {} sources would move",
+            total.records,
+            total.failed,
+            recovery.planned_moves.len(),
+            recovery.sources
+        );
+    } else if recovery.complete() {
         println!("all {} records recovered", total.records);
     } else {
         println!(
