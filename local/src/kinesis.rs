@@ -24,7 +24,8 @@ pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
 /// Kinesis caps a partition key at 256 characters.
 pub const MAX_KEY_CHARS: usize = 256;
 
-/// Whole-call errors worth retrying: throttling and the service's own transient failures.
+/// Whole-call errors worth retrying: throttling and the service's own transient failures (and
+/// any HTTP 5xx answer without an error code).
 const RETRYABLE: [&str; 8] = [
     "ProvisionedThroughputExceededException",
     "LimitExceededException",
@@ -194,7 +195,7 @@ async fn put_batch(
             Ok(response) => response,
             Err(error) => {
                 let code = error_code(&error);
-                if !RETRYABLE.contains(&code.as_str()) {
+                if !RETRYABLE.contains(&code.as_str()) && !code.starts_with("HTTP 5") {
                     return Err(Error(format!("cannot put records on Kinesis stream {stream_name}: {code}")));
                 }
                 outcome.retried_calls += 1;
