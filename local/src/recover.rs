@@ -173,7 +173,7 @@ pub enum Progress {
 pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(Progress)) -> Result<Recovery, Error> {
     let started = std::time::Instant::now();
     let mut sources = list_sources(clients, &options.bucket, &options.prefix).await?;
-    let pending = pending_outputs(clients, &options.bucket).await?;
+    let pending = pending_outputs(clients, &options.bucket, options.dry_run).await?;
     sources.retain(|(key, _)| !pending.contains(key));
     progress(Progress::Listed { objects: sources.len(), bytes: sources.iter().map(|(_, size)| size).sum() });
     let mut transformers = HashMap::new();
@@ -231,14 +231,34 @@ async fn list_keys(clients: &Clients, bucket: &str, prefix: &str) -> Result<Vec<
 
 /// The error outputs of replays that were interrupted before their source moved: written by
 /// a replay of a source that is still there, so not sources themselves until it has moved.
-async fn pending_outputs(clients: &Clients, bucket: &str) -> Result<std::collections::HashSet<String>, Error> {
+///
+/// A journal whose source is gone belongs to a replay stopped between moving the source and
+/// deleting the journal: its work is done, so it is deleted (not by a dry run) and its outputs
+/// are ordinary error output again.
+async fn pending_outputs(
+    clients: &Clients,
+    bucket: &str,
+    dry_run: bool,
+) -> Result<std::collections::HashSet<String>, Error> {
     let journals = list_keys(clients, bucket, JOURNAL_PREFIX).await?;
     let mut outputs = std::collections::HashSet::new();
     for (key, _) in journals {
-        if let Some(journal) =
+        let Some(journal) =
             get(clients, bucket, &key).await?.and_then(|bytes| serde_json::from_slice::<Journal>(&bytes).ok())
-        {
+        else {
+            continue;
+        };
+        if exists(clients, bucket, &journal.source).await? {
             outputs.extend(journal.outputs);
+        } else if !dry_run {
+            clients
+                .s3
+                .delete_object()
+                .bucket(bucket)
+                .key(&key)
+                .send()
+                .await
+                .map_err(|error| s3_error("delete", bucket, &key, &error))?;
         }
     }
     Ok(outputs)
@@ -539,11 +559,7 @@ async fn write_once(
     content: Vec<u8>,
     recovery: &mut Recovery,
 ) -> Result<(), Error> {
-    let exists = match clients.s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(_) => true,
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => false,
-        Err(error) => return Err(s3_error("look up", bucket, key, &error)),
-    };
+    let exists = exists(clients, bucket, key).await?;
     if exists {
         recovery.kept += 1;
         return Ok(());
@@ -553,6 +569,15 @@ async fn write_once(
     }
     recovery.written.push(format!("s3://{bucket}/{key}"));
     Ok(())
+}
+
+/// Whether an object is there.
+async fn exists(clients: &Clients, bucket: &str, key: &str) -> Result<bool, Error> {
+    match clients.s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
+        Err(error) => Err(s3_error("look up", bucket, key, &error)),
+    }
 }
 
 /// Copies the source to its `replayed/` key, then deletes it.

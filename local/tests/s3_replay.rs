@@ -311,3 +311,27 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     assert!(Path::new(kept).join("system-one").is_dir(), "{stderr}");
     fs::remove_dir_all(kept).unwrap();
 }
+
+#[test]
+fn a_journal_left_by_a_crash_after_the_move_is_cleared_and_its_outputs_replayed_again() {
+    let moto = Moto::start();
+    let lines = sample_lines(Stream::Orders);
+    let output = "errors/orders/processing-failed/2026/11/30/10/orders-1-2026-11-30-10-15-00-00000000-857b-46a8-88ab-9410f2d5d8d1";
+    let journal = "errors/replay-journal/4b0c6f2e-1d2a-4c3b-8e4f-5a6b7c8d9e0f.json";
+    let s3 = moto.s3();
+    block_on(async {
+        create_bucket(&s3, BUCKET).await;
+        // The replay of a source that has moved already wrote this output; it stopped before
+        // deleting its journal.
+        put(&s3, BUCKET, output, error_object(&lines[..2], "lambdaArn", "orders")).await;
+        let text = format!(r#"{{"source":"{PLAIN}","at_ms":1795994100000,"sequence":0,"outputs":["{output}"]}}"#);
+        put(&s3, BUCKET, journal, text.into_bytes()).await;
+    });
+    let run = firehose_local(&moto.endpoint, &["replay", "s3://data/errors/"]);
+    let stdout = text(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{stdout}\n{}", text(&run.stderr));
+    assert!(stdout.contains("1 source objects"), "{stdout}");
+    let after = bucket(&moto, BUCKET);
+    assert!(!after.contains_key(journal) && !after.contains_key(output), "{:?}", after.keys());
+    assert_eq!(under(&after, "system-one/orders/").len(), 1);
+}
