@@ -1,7 +1,9 @@
 //! `firehose-local`: Amazon Data Firehose and the nine transformation functions on one machine.
 //!
 //! Exit status: 0 success (`run`: all input processed; `replay`: every record recovered),
-//! 1 (`replay` only) some records still fail or some lines were unreadable, 2 usage or I/O error.
+//! 1 (`replay` only) some records still fail, some lines were unreadable or (Kinesis target) some
+//! records could not be put, 2 usage, I/O or AWS error (the message names bucket, key and the
+//! AWS error code).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
