@@ -10,18 +10,27 @@
 //!
 //! `firehose-local replay` reads such error-output files back, runs the current transformation
 //! on their `rawData`, and writes what now succeeds as System One files and what still fails
-//! back out as error-output lines, so nothing is lost.
+//! back out as error-output lines, so nothing is lost. Given `s3://BUCKET/errors/...` it works on
+//! the bucket itself ([`recover`]): System One objects (or the raw events, back onto Kinesis
+//! through [`kinesis`]) and still-failing lines written, each source moved to `replayed/`, safe
+//! to run twice. AWS access ([`aws`]) is the SDK's standard chain; only this crate links the SDK,
+//! never the nine functions.
 
+pub mod aws;
+pub mod batch;
 pub mod clock;
 pub mod error_output;
 pub mod events;
 pub mod input;
+pub mod kinesis;
 pub mod layout;
 pub mod pipeline;
+pub mod recover;
 pub mod replay;
 pub mod route;
 pub mod run;
 pub mod summary;
+pub mod upload;
 
 pub use clock::Clock;
 pub use pipeline::{Pipeline, Settings};

@@ -1,7 +1,9 @@
 //! `firehose-local`: Amazon Data Firehose and the nine transformation functions on one machine.
 //!
 //! Exit status: 0 success (`run`: all input processed; `replay`: every record recovered),
-//! 1 (`replay` only) some records still fail or some lines were unreadable, 2 usage or I/O error.
+//! 1 (`replay` only) some records still fail, some lines were unreadable or (Kinesis target) some
+//! records could not be put, 2 usage, I/O or AWS error (the message names bucket, key and the
+//! AWS error code).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -16,6 +18,19 @@ use shim::Stream;
 use firehose_local::input::{self, Source};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
 use firehose_local::{replay, run, Clock, Error, Report, Settings};
+
+mod bucket;
+
+/// What the command line says about a replay from S3.
+#[derive(Debug)]
+struct BucketReplay<'a> {
+    url: &'a str,
+    to: Option<&'a str>,
+    dry_run: bool,
+    concurrency: u16,
+    retry_base_ms: u64,
+    fail_move: bool,
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,21 +64,41 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(0..=900))]
         buffer_interval: u64,
     },
-    /// Replay Firehose error-output files (processing-failed) through the current transformation.
+    /// Replay Firehose error output (processing-failed) through the current transformation:
+    /// local files, or straight from the bucket (`s3://BUCKET/errors/...`) back into it.
     Replay {
-        /// Error-output files or folders of them (every file under them, recursively), as written
-        /// by `run` or downloaded with `aws s3 sync s3://<bucket>/errors/ ...`.
-        #[arg(required = true, value_name = "PATH")]
+        /// Error-output files or folders of them (every file under them, recursively), or one
+        /// `s3://BUCKET/PREFIX` with PREFIX under `errors/` (every object under it).
+        #[arg(required = true, value_name = "PATH|S3_URL")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        /// S3 replay: where recovered records go. `s3://OTHER` writes the System One objects
+        /// into another bucket; `kinesis:NAME` puts the raw events back on the stream's Kinesis
+        /// data stream (`{stream}` in NAME becomes the stream, e.g. `kinesis:prod-{stream}`).
+        /// [default: the source bucket]
+        #[arg(long, value_name = "s3://BUCKET|kinesis:NAME")]
+        to: Option<String>,
+        /// S3 replay: read and transform, write and move nothing, print what would be done.
+        #[arg(long)]
+        dry_run: bool,
+        /// S3 replay: source objects replayed at the same time (their S3 calls overlap).
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
+        /// The first Kinesis retry delay, in milliseconds (doubled on each retry, with jitter).
+        #[arg(long, value_name = "MS", default_value_t = 100, hide = true)]
+        retry_base_ms: u64,
+        /// Tests only: fail the move of each source, as a crash between writing and moving would.
+        #[arg(long, hide = true)]
+        fail_move: bool,
     },
 }
 
 #[derive(Debug, Args)]
 struct Common {
-    /// The output folder, laid out like the bucket.
-    #[arg(long, short, value_name = "DIR", default_value = "out")]
+    /// The output folder, laid out like the bucket; for `run`, also `s3://BUCKET`: the objects
+    /// go straight into the bucket, keyed as Firehose keys them.
+    #[arg(long, short, value_name = "DIR|s3://BUCKET", default_value = "out")]
     out: PathBuf,
     /// Send every record to this stream instead of routing it.
     #[arg(long, value_name = "STREAM", value_parser = stream_name)]
@@ -113,6 +148,9 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             settings.buffer_bytes = (buffer_size * MB) as usize;
             settings.interval = Duration::from_secs(buffer_interval);
             let sources = input::sources(&inputs, &[".jsonl", ".ndjson"])?;
+            if common.out.to_string_lossy().starts_with("s3://") {
+                return bucket::run_to_bucket(&common, settings, sources);
+            }
             let bar = progress(&sources, common.quiet);
             let ticker = bar.clone();
             let report = run::run(settings, sources, common.stream, move |bytes| ticker.inc(bytes))?;
@@ -120,7 +158,19 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             print_report("run", &common, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Replay { inputs, common } => {
+        Command::Replay { inputs, common, to, dry_run, concurrency, retry_base_ms, fail_move } => {
+            if inputs.iter().any(|input| input.to_string_lossy().starts_with("s3://")) {
+                let [url] = inputs.as_slice() else {
+                    return Err(Error("replay takes one s3:// URL, and no local paths beside it".into()));
+                };
+                let url = url.to_string_lossy();
+                let bucket_replay =
+                    BucketReplay { url: &url, to: to.as_deref(), dry_run, concurrency, retry_base_ms, fail_move };
+                return bucket::execute(&bucket_replay, &common, settings(&common)?);
+            }
+            if to.is_some() || dry_run {
+                return Err(Error("--to and --dry-run apply to a replay from s3://".into()));
+            }
             let settings = settings(&common)?;
             let sources = input::sources(&inputs, &[])?;
             let bar = progress(&sources, common.quiet);

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use jiff::Timestamp;
 use shim::config::Config;
-use shim::firehose::{FirehoseEvent, FirehoseRecord, RecordResult};
 use shim::{Stream, Transformer};
 
-use crate::error_output::{local_lambda_arn, ErrorRecord, FUNCTION_ERROR, PROCESSING_FAILED};
+use crate::batch::{self, Invocation, Pending, Verdict};
+use crate::error_output::local_lambda_arn;
 use crate::layout::{Kind, Writer};
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
@@ -49,17 +49,6 @@ impl Settings {
             clock: Clock::System,
         })
     }
-}
-
-/// A record waiting in a buffer.
-#[derive(Debug, Clone)]
-struct Pending {
-    /// Base64 of the record's bytes, as Firehose hands it to the function.
-    data: String,
-    /// `arrivalTimestamp` of its error-output line, should it fail.
-    arrival_ms: i64,
-    /// Invocations already attempted (from a replayed line).
-    attempts_before: u64,
 }
 
 #[derive(Debug, Default)]
@@ -192,79 +181,23 @@ impl Pipeline {
             self.transformers.insert(stream, transformer);
         }
         let transformer = self.transformers.get(&stream).ok_or_else(|| Error("no transformer".into()))?;
-        let records: Vec<FirehoseRecord> = buffer
-            .records
-            .iter()
-            .map(|pending| {
-                self.next_record += 1;
-                FirehoseRecord {
-                    record_id: format!("{}-{:012}", lane.name(), self.next_record),
-                    data: pending.data.clone(),
-                    ..FirehoseRecord::default()
-                }
-            })
-            .collect();
-        let invocation_id = format!("{}-{}", lane.name(), self.next_record);
-        let outcome = shim::respond::process(
-            transformer,
-            FirehoseEvent { invocation_id: Some(invocation_id), records, ..FirehoseEvent::default() },
-        );
-        let ended_ms = self.settings.clock.now_ms();
         let lambda_arn = local_lambda_arn(lane.name());
+        let invocation = Invocation {
+            invocation_id: format!("{}-{}", lane.name(), self.next_record + buffer.records.len() as u64),
+            record_prefix: lane.name(),
+            first_record: self.next_record + 1,
+            lambda_arn: &lambda_arn,
+            ended_ms: self.settings.clock.now_ms(),
+        };
+        self.next_record += buffer.records.len() as u64;
         let tally = self.tallies.entry(lane).or_default();
-        tally.batches += 1;
-        tally.records += buffer.records.len();
         let mut data: Vec<u8> = Vec::new();
         let mut errors = String::new();
-        let failed_line = |pending: &Pending, code: &str, message: String| {
-            ErrorRecord {
-                attempts_made: pending.attempts_before + 1,
-                arrival_timestamp: pending.arrival_ms,
-                error_code: code.to_owned(),
-                error_message: message,
-                attempt_ending_timestamp: ended_ms,
-                raw_data: pending.data.clone(),
-                lambda_arn: lambda_arn.clone(),
-            }
-            .line()
-        };
-        match outcome {
-            Ok(handled) => {
-                tally.ok += handled.summary.ok;
-                tally.dropped += handled.summary.dropped;
-                tally.failed += handled.summary.failed;
-                tally.truncated += handled.summary.truncated;
-                tally.handler_time += handled.summary.elapsed;
-                for (reason, count) in handled.summary.reasons {
-                    *tally.reasons.entry(reason).or_default() += count;
-                }
-                let results = handled.response.records.iter().zip(&handled.reasons).zip(&buffer.records);
-                for ((record, reason), pending) in results {
-                    match record.result {
-                        RecordResult::Ok => {
-                            let line =
-                                base64::engine::general_purpose::STANDARD.decode(&record.data).map_err(|_| {
-                                    Error(format!("the {stream} function returned an Ok record that is not base64"))
-                                })?;
-                            data.extend_from_slice(&line);
-                        }
-                        RecordResult::Dropped => {}
-                        RecordResult::ProcessingFailed => {
-                            let message = match reason {
-                                Some(reason) => format!("{}: {reason}", reason.tag()),
-                                None => "ProcessingFailed status set for record".to_owned(),
-                            };
-                            errors.push_str(&failed_line(pending, PROCESSING_FAILED, message));
-                        }
-                    }
-                }
-            }
-            Err(error) => {
-                tally.failed += buffer.records.len();
-                *tally.reasons.entry(FUNCTION_ERROR.to_owned()).or_default() += buffer.records.len();
-                for pending in &buffer.records {
-                    errors.push_str(&failed_line(pending, FUNCTION_ERROR, error.to_string()));
-                }
+        for verdict in batch::invoke(transformer, &invocation, &buffer.records, tally)? {
+            match verdict {
+                Verdict::Ok(line) => data.extend_from_slice(&line),
+                Verdict::Dropped => {}
+                Verdict::Failed(record) => errors.push_str(&record.line()),
             }
         }
         if !data.is_empty() {

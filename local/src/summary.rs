@@ -25,6 +25,22 @@ pub struct Tally {
     pub handler_time: Duration,
 }
 
+impl Tally {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Tally) {
+        self.records += other.records;
+        self.ok += other.ok;
+        self.dropped += other.dropped;
+        self.failed += other.failed;
+        self.truncated += other.truncated;
+        self.batches += other.batches;
+        self.handler_time += other.handler_time;
+        for (reason, count) in &other.reasons {
+            *self.reasons.entry(reason.clone()).or_default() += count;
+        }
+    }
+}
+
 /// The outcome of a command.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -42,18 +58,18 @@ impl Report {
     pub fn total(&self) -> Tally {
         let mut total = Tally::default();
         for tally in self.lanes.values() {
-            total.records += tally.records;
-            total.ok += tally.ok;
-            total.dropped += tally.dropped;
-            total.failed += tally.failed;
-            total.truncated += tally.truncated;
-            total.batches += tally.batches;
-            total.handler_time += tally.handler_time;
-            for (reason, count) in &tally.reasons {
-                *total.reasons.entry(reason.clone()).or_default() += count;
-            }
+            total.add(tally);
         }
         total
+    }
+
+    /// Adds another report's lanes and unreadable lines to this one's.
+    pub fn absorb(&mut self, other: &Report) {
+        for (lane, tally) in &other.lanes {
+            self.lanes.entry(*lane).or_default().add(tally);
+        }
+        self.written.extend(other.written.iter().cloned());
+        self.unreadable += other.unreadable;
     }
 
     /// Everything came back `Ok` or `Dropped` and every line was readable.

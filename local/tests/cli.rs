@@ -87,6 +87,14 @@ fn usage_and_io_errors_exit_2() {
         &["run", "events/system-two", "--buffer-interval", "901"],
         &["run", "events/system-two", "--timezone", "Mars/Olympus"],
         &["frobnicate"],
+        // Replay from S3: what is wrong with the command line is found before any AWS call.
+        &["replay", "s3://data/errors/", "events/system-two"],
+        &["replay", "s3://data/system-one/"],
+        &["replay", "s3://data/errors/", "--to", "sqs:queue"],
+        &["replay", "s3://data/errors/", "--to", "s3://other/system-one/"],
+        &["replay", "s3://data/errors/", "--concurrency", "0"],
+        &["replay", "events/system-two", "--dry-run"],
+        &["run", "events/system-two", "--out", "s3://data/backfill/"],
     ] {
         let output = firehose_local(args, b"");
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output.stderr));

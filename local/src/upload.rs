@@ -1,0 +1,65 @@
+//! `run --out s3://BUCKET`: the local pipeline's objects into a bucket, keyed as Firehose keys
+//! them (`system-one/<stream>/YYYY/MM/DD/HH/<name>`, `errors/<stream>/processing-failed/...`).
+//! The run writes into a staging folder first (its buffers flush on their own schedule); the
+//! objects are then uploaded under their path relative to it, never over an existing object.
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_s3::primitives::ByteStream;
+
+use crate::aws::{s3_error, Clients};
+use crate::Error;
+
+/// Uploads `files` (under `root`) to `bucket`, each under its path relative to `root`; returns
+/// the `s3://` URLs written. An object already there is an error: object names carry a random
+/// part, so a clash means the bucket is not what the caller thinks.
+pub async fn upload(clients: &Clients, bucket: &str, root: &Path, files: &[PathBuf]) -> Result<Vec<String>, Error> {
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let key = key_of(root, file)?;
+        let exists = match clients.s3.head_object().bucket(bucket).key(&key).send().await {
+            Ok(_) => true,
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => false,
+            Err(error) => return Err(s3_error("look up", bucket, &key, &error)),
+        };
+        if exists {
+            return Err(Error(format!("s3://{bucket}/{key} exists already; nothing is written over an object")));
+        }
+        let content = std::fs::read(file).map_err(|error| Error::io("cannot read", file, &error))?;
+        clients
+            .s3
+            .put_object()
+            .bucket(bucket)
+            .key(&key)
+            .body(ByteStream::from(content))
+            .send()
+            .await
+            .map_err(|error| s3_error("write", bucket, &key, &error))?;
+        written.push(format!("s3://{bucket}/{key}"));
+    }
+    Ok(written)
+}
+
+/// A file's key: its path below `root`, with `/` between the parts.
+fn key_of(root: &Path, file: &Path) -> Result<String, Error> {
+    let relative =
+        file.strip_prefix(root).map_err(|_| Error(format!("{} is not under {}", file.display(), root.display())))?;
+    let parts: Vec<String> =
+        relative.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
+    Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_paths_below_the_root() {
+        let root = Path::new("/tmp/stage");
+        assert_eq!(
+            key_of(root, &root.join("system-one/orders/2026/11/20/15/o")).unwrap(),
+            "system-one/orders/2026/11/20/15/o"
+        );
+        assert!(key_of(root, Path::new("/elsewhere/o")).is_err());
+    }
+}

@@ -1,0 +1,220 @@
+//! What the bucket-replay tests share: moto in server mode on a free loopback port (stopped
+//! when dropped, also when a test panics), SDK clients pointed at it, and the binary run with
+//! the standard configuration chain pointed at it.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::primitives::ByteStream;
+use base64::Engine;
+use firehose_local::error_output::ErrorRecord;
+
+pub const REGION: &str = "us-east-1";
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+/// `moto_server`: from `.tools/bin/` (where `scripts/test` installs it), else from PATH.
+fn moto_server() -> PathBuf {
+    let tools = root().join(".tools/bin/moto_server");
+    if tools.is_file() {
+        return tools;
+    }
+    let on_path = std::env::var_os("PATH")
+        .and_then(|path| std::env::split_paths(&path).map(|dir| dir.join("moto_server")).find(|p| p.is_file()));
+    on_path.unwrap_or_else(|| {
+        panic!(
+            "moto_server not found in .tools/bin/ nor on PATH: these tests run the replay against moto in server \
+             mode. Run them through scripts/test, which installs moto[server] into .tools/, or install it yourself: \
+             python3 -m venv .tools && .tools/bin/pip install 'moto[server]==5.2.5'"
+        )
+    })
+}
+
+/// A moto server of our own, killed with its process group when dropped.
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+    log: PathBuf,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// With extra environment for the server (`INITIAL_NO_AUTH_ACTION_COUNT=0` turns on its
+    /// authentication, so that calls with unknown credentials are denied).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let log = std::env::temp_dir().join(format!("firehose-local-moto-{}-{port}.log", std::process::id()));
+        let output = fs::File::create(&log).unwrap();
+        let child = Command::new(moto_server())
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(output.try_clone().unwrap())
+            .stderr(output)
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start moto_server: {error}"));
+        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}"), log };
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "moto_server did not listen on port {port}; its log:\n{}",
+                fs::read_to_string(&moto.log).unwrap_or_default()
+            );
+            sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .http_client(http_client())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_s3::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests"))
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    pub fn kinesis(&self) -> aws_sdk_kinesis::Client {
+        let config = aws_sdk_kinesis::Config::builder()
+            .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
+            .http_client(http_client())
+            .endpoint_url(&self.endpoint)
+            .region(aws_sdk_kinesis::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_kinesis::config::Credentials::new("testing", "testing", None, None, "tests"))
+            .build();
+        aws_sdk_kinesis::Client::from_conf(config)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let kill = |signal: &str| Command::new("kill").args([signal, "--", &group]).stderr(Stdio::null()).status();
+        let _ = kill("-TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            sleep(Duration::from_millis(50));
+        }
+        let _ = kill("-KILL");
+        let _ = self.child.wait();
+        let _ = fs::remove_file(&self.log);
+    }
+}
+
+fn http_client() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https()
+}
+
+/// Runs a future to its end on a runtime of its own.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+/// `firehose-local` with the standard chain pointed at `endpoint` (no profile, no metadata service).
+pub fn firehose_local(endpoint: &str, args: &[&str]) -> Output {
+    firehose_local_with(endpoint, args, &[])
+}
+
+pub fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_firehose-local"));
+    command.args(args).current_dir(root()).stdin(Stdio::null());
+    for name in
+        ["AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_KINESIS", "AWS_SESSION_TOKEN", "SYSTEM_ONE_TIMEZONE"]
+    {
+        command.env_remove(name);
+    }
+    command
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_REGION", REGION)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent/firehose-local-test-config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/firehose-local-test-credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(env.iter().copied());
+    command.output().unwrap()
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) {
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+}
+
+pub async fn put(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, content: Vec<u8>) {
+    s3.put_object().bucket(bucket).key(key).body(ByteStream::from(content)).send().await.unwrap();
+}
+
+/// Every object of the bucket: key → content.
+pub async fn objects(s3: &aws_sdk_s3::Client, bucket: &str) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for object in page.unwrap().contents() {
+            let key = object.key().unwrap().to_owned();
+            let body = s3.get_object().bucket(bucket).key(&key).send().await.unwrap().body.collect().await.unwrap();
+            found.insert(key, body.into_bytes().to_vec());
+        }
+    }
+    found
+}
+
+/// The objects under `prefix`.
+pub fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
+    objects.iter().filter(|(key, _)| key.starts_with(prefix)).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The lines of `events/system-two/<stream>.jsonl`.
+pub fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
+    firehose_local::events::system_two_lines(&root(), stream).unwrap()
+}
+
+/// An error-output line for `raw` as Firehose writes it, with the ARN under `arn_member`
+/// (`lambdaArn` or `lambdaARN`).
+pub fn error_line(raw: &[u8], arn_member: &str, function: &str) -> String {
+    let record = ErrorRecord {
+        attempts_made: 1,
+        arrival_timestamp: 1_795_187_045_123,
+        error_code: "Lambda.FunctionError".into(),
+        error_message: "The Lambda function was successfully invoked but it returned an error result.".into(),
+        attempt_ending_timestamp: 1_795_187_045_900,
+        raw_data: base64::engine::general_purpose::STANDARD.encode(raw),
+        lambda_arn: format!("arn:aws:lambda:us-east-1:123456789012:function:{function}"),
+    };
+    record.line().replace("\"lambdaArn\"", &format!("\"{arn_member}\""))
+}
+
+/// An error-output object holding every line of `lines`.
+pub fn error_object(lines: &[Vec<u8>], arn_member: &str, function: &str) -> Vec<u8> {
+    lines.iter().map(|line| error_line(line, arn_member, function)).collect::<String>().into_bytes()
+}
+
+pub fn gzip(content: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(content).unwrap();
+    encoder.finish().unwrap()
+}
