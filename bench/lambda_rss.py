@@ -209,8 +209,13 @@ def start(binary, session, server):
 
 
 def stop(process, readers, session, server):
-    process.kill()
-    process.wait()
+    # SIGTERM first, so that a profiler wrapping the binary (callgrind, perf record) writes its data.
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     session.finished.set()
     for reader in readers:
         reader.join(5)
