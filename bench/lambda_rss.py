@@ -17,7 +17,8 @@ init: N starts (default 15): the time from starting the process to its first pol
       process used until then (less sensitive to a busy machine); each process is then ended.
 
 BINARY is an executable (a `bootstrap`); one ending in `.py` is run with this Python. The
-process gets Lambda's environment with AWS_LAMBDA_LOG_LEVEL=info, as in production; its stdout
+process gets Lambda's environment with AWS_LAMBDA_LOG_LEVEL=info, as in production (another
+level with --log-level, to see what the log lines cost); its stdout
 and stderr are pipes that are read and counted, as Lambda's log agent reads them.
 
 The runtime API serves what lambda_runtime uses: GET /2018-06-01/runtime/invocation/next,
@@ -43,6 +44,9 @@ def command(binary):
     return [sys.executable, binary] if binary.endswith(".py") else [binary]
 
 
+LOG_LEVEL = "info"
+
+
 def environment(api_port):
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -53,7 +57,7 @@ def environment(api_port):
         "AWS_LAMBDA_LOG_STREAM_NAME": "2026/11/23/[$LATEST]bench",
         "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/bench",
         "AWS_REGION": "us-east-1",
-        "AWS_LAMBDA_LOG_LEVEL": "info",
+        "AWS_LAMBDA_LOG_LEVEL": LOG_LEVEL,
     }
 
 
@@ -311,7 +315,10 @@ def main():
     parser.add_argument("event", nargs="?")
     parser.add_argument("--invocations", type=int, default=7)
     parser.add_argument("--starts", type=int, default=15)
+    parser.add_argument("--log-level", default="info", help="AWS_LAMBDA_LOG_LEVEL (for analysis; bench/run uses info)")
     args = parser.parse_args()
+    global LOG_LEVEL
+    LOG_LEVEL = args.log_level
     if args.mode != "init" and args.event is None:
         parser.error(f"{args.mode} needs an EVENT_FILE")
     event = None
