@@ -11,6 +11,7 @@ fuzz_target!(|input: &[u8]| {
     let stream = fuzz_support::stream_for(selector);
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     fuzz_support::check_record(stream, &data);
-    let event = FirehoseEvent { invocation_id: None, records: vec![FirehoseRecord { record_id: "r".into(), data }] };
+    let record = FirehoseRecord { record_id: "r".into(), data, ..FirehoseRecord::default() };
+    let event = FirehoseEvent { records: vec![record], ..FirehoseEvent::default() };
     fuzz_support::check_event(stream, event);
 });

@@ -200,12 +200,15 @@ impl Pipeline {
                 FirehoseRecord {
                     record_id: format!("{}-{:012}", lane.name(), self.next_record),
                     data: pending.data.clone(),
+                    ..FirehoseRecord::default()
                 }
             })
             .collect();
         let invocation_id = format!("{}-{}", lane.name(), self.next_record);
-        let outcome =
-            shim::respond::process(transformer, FirehoseEvent { invocation_id: Some(invocation_id), records });
+        let outcome = shim::respond::process(
+            transformer,
+            FirehoseEvent { invocation_id: Some(invocation_id), records, ..FirehoseEvent::default() },
+        );
         let ended_ms = self.settings.clock.now_ms();
         let lambda_arn = local_lambda_arn(lane.name());
         let tally = self.tallies.entry(lane).or_default();

@@ -81,6 +81,8 @@ pub struct Envelope<'d> {
     pub fields: &'d Map<String, Value>,
     /// `occurredAt` as System One's TIMESTAMP: the record's `UPDATED_AT`.
     pub updated_at: String,
+    /// `occurredAt` in Unix seconds: when the change happened, for the event-age metric.
+    pub occurred_at: i64,
 }
 
 /// What a document turned out to be.
@@ -107,7 +109,7 @@ pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZon
         Some(_) => {}
     }
     event_id(document.get(members.event_id), members.event_id)?;
-    let updated_at = occurred_at(document.get(members.occurred_at), members.occurred_at, zone)?;
+    let (occurred_at, updated_at) = occurred_at(document.get(members.occurred_at), members.occurred_at, zone)?;
     let payload = document.get(members.payload);
     let fields = match payload {
         Some(Value::Object(fields)) => fields,
@@ -115,7 +117,7 @@ pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZon
         Some(_) => return Err(Reason::Type(members.payload)),
     };
     let payload = payload.ok_or(Reason::Missing(members.payload))?;
-    Ok(Event::Change(Envelope { version, action, payload, fields, updated_at }))
+    Ok(Event::Change(Envelope { version, action, payload, fields, updated_at, occurred_at }))
 }
 
 /// `schemaVersion` must be the number 2, `schema_version` the number 1, in any notation; a
@@ -141,11 +143,12 @@ fn event_id(value: Option<&Value>, name: FieldName) -> Result<(), Reason> {
     }
 }
 
-fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Result<String, Reason> {
+/// The instant in Unix seconds and as System One's TIMESTAMP text.
+fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Result<(i64, String), Reason> {
     match value {
         None | Some(Value::Null) => Err(Reason::Missing(name)),
         Some(Value::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
-        Some(value) => value::timestamp(value, &Context { name, zone }),
+        Some(value) => value::timestamp_at(value, &Context { name, zone }),
     }
 }
 

@@ -1,17 +1,20 @@
 //! The Lambda entry point every function binary calls with its stream.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use lambda_runtime::{service_fn, LambdaEvent};
-use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
 use crate::firehose::{FirehoseEvent, FirehoseResponse};
+use crate::respond::{Invocation, ResponseTooLarge};
 use crate::transform::Transformer;
-use crate::{metrics, respond, Stream};
+use crate::{logging, metrics, respond, Stream};
 
-/// Starts the function: JSON logs, configuration and schemas (a failure there stops the
+pub use crate::logging::json_logs;
+
+/// Starts the function: logging, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
 pub fn main(stream: Stream) -> ExitCode {
     init_logging();
@@ -32,7 +35,12 @@ pub fn main(stream: Stream) -> ExitCode {
     };
     let handler = service_fn(move |event: LambdaEvent<FirehoseEvent>| {
         let transformer = Arc::clone(&transformer);
-        async move { invoke(&transformer, event.payload) }
+        async move {
+            let invoked = invoke(&transformer, event, respond::now_ms())?;
+            // Lambda sends stdout to CloudWatch Logs; if even that fails there is nowhere to say so.
+            let _ = std::io::stdout().lock().write_all(invoked.emf.as_bytes());
+            Ok::<FirehoseResponse, lambda_runtime::Error>(invoked.response)
+        }
     });
     match runtime.block_on(lambda_runtime::run(handler)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -43,40 +51,29 @@ pub fn main(stream: Stream) -> ExitCode {
     }
 }
 
-/// One invocation: the batch, then its EMF metrics line on stdout. Only a response that cannot
-/// fit Lambda's limit fails the invocation (a malformed event already failed in the runtime).
-fn invoke(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, lambda_runtime::Error> {
-    let handled = respond::process(transformer, event)?;
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0);
-    println!("{}", metrics::emf_line(transformer.stream(), &handled.summary, now_ms));
-    Ok(handled.response)
+/// What one invocation produces: the response, and its EMF documents, one per line.
+#[derive(Debug)]
+pub struct Invoked {
+    pub response: FirehoseResponse,
+    pub emf: String,
 }
 
-/// Structured JSON log lines, one object per line, fields at the top level. The level comes
-/// from `RUST_LOG`, else Lambda's `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+/// The handler: one invocation against the clock `now_ms` (milliseconds since the Unix epoch;
+/// the records' ages and the metrics' timestamp). Only a response that cannot fit Lambda's limit
+/// fails the invocation (a malformed event already failed in the runtime).
+pub fn invoke(
+    transformer: &Transformer,
+    event: LambdaEvent<FirehoseEvent>,
+    now_ms: i64,
+) -> Result<Invoked, ResponseTooLarge> {
+    let invocation = Invocation { request_id: Some(&event.context.request_id), now_ms };
+    let handled = respond::process_invocation(transformer, event.payload, invocation)?;
+    let emf = metrics::emf_lines(transformer.stream(), &handled.summary, now_ms);
+    Ok(Invoked { response: handled.response, emf })
+}
+
+/// Structured log lines on stdout, as Lambda's advanced logging controls and `RUST_LOG` ask
+/// (see [`crate::logging`]).
 pub fn init_logging() {
-    let level = std::env::var("AWS_LAMBDA_LOG_LEVEL").unwrap_or_else(|_| "info".into()).to_lowercase();
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    let _ = tracing::subscriber::set_global_default(json_logs(std::io::stdout, filter));
-}
-
-/// The functions' log format, writing to `writer`: JSON lines with the event's fields at the top
-/// level and no span or target noise. Benchmarks use it with a sink, so that a failed record
-/// costs its log line there as it does in production.
-pub fn json_logs<W>(writer: W, filter: EnvFilter) -> impl tracing::Subscriber + Send + Sync
-where
-    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
-{
-    tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_target(false)
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .finish()
+    logging::init_from_env();
 }

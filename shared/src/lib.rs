@@ -14,6 +14,7 @@ pub mod envelope;
 pub mod firehose;
 pub mod lambda;
 pub mod layout;
+pub mod logging;
 pub mod metrics;
 pub mod parse;
 pub mod reason;

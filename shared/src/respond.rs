@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use crate::decode;
-use crate::firehose::{FirehoseEvent, FirehoseResponse, RecordResult, ResponseRecord};
+use crate::firehose::{FirehoseEvent, FirehoseResponse, KinesisRecordMetadata, RecordResult, ResponseRecord};
 use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
 
@@ -36,35 +36,106 @@ pub struct ResponseTooLarge {
     pub bytes: usize,
 }
 
+/// What the caller knows about an invocation beyond its event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invocation<'a> {
+    /// The Lambda request id; `None` outside Lambda (firehose-local, benchmarks).
+    pub request_id: Option<&'a str>,
+    /// When the batch is transformed, in milliseconds since the Unix epoch: the clock the
+    /// records' ages are measured against (read once per invocation).
+    pub now_ms: i64,
+}
+
+impl Invocation<'_> {
+    /// An invocation outside Lambda, now.
+    pub fn now() -> Invocation<'static> {
+        Invocation { request_id: None, now_ms: now_ms() }
+    }
+}
+
+/// The system clock in milliseconds since the Unix epoch (0 before it).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// Transforms a batch for the Lambda runtime.
 pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, ResponseTooLarge> {
     process(transformer, event).map(|handled| handled.response)
 }
 
-/// Transforms a batch. Logs one line per failed record and per truncation (record id, reason,
-/// field; never a value) and one summary line.
+/// [`process_invocation`] outside Lambda, with the system clock.
 pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handled, ResponseTooLarge> {
+    process_invocation(transformer, event, Invocation::now())
+}
+
+/// Transforms a batch. Logs one line per failed record and per truncation (record id, reason,
+/// field, the record's place at its source; never a value) and one summary line, all within a
+/// span whose fields (stream, Lambda request id, Firehose invocation id) every line carries.
+pub fn process_invocation(
+    transformer: &Transformer,
+    event: FirehoseEvent,
+    invocation: Invocation<'_>,
+) -> Result<Handled, ResponseTooLarge> {
     let started = Instant::now();
+    // ERROR level: the span is on whenever any line is, whatever the configured level.
+    let span = tracing::error_span!(
+        "invocation",
+        stream = transformer.stream().name(),
+        requestId = invocation.request_id,
+        invocationId = event.invocation_id.as_deref()
+    );
+    let _entered = span.enter();
+    let mut ages_ms = Vec::with_capacity(event.records.len());
     let mut entries: Vec<Entry> = event
         .records
         .into_iter()
         .map(|record| {
-            let outcome = transformer.transform(&record.data);
-            Entry::new(record.record_id, record.data, outcome)
+            let transformed = transformer.transform_record(&record.data);
+            if let Some(occurred_at) = transformed.occurred_at {
+                ages_ms.push(age_ms(invocation.now_ms, occurred_at));
+            }
+            let source =
+                Source { arrival_ms: record.approximate_arrival_timestamp, kinesis: record.kinesis_record_metadata };
+            Entry::new(record.record_id, record.data, transformed.outcome).with_source(source)
         })
         .collect();
     if let Err(error) = fit_response(&mut entries) {
-        tracing::error!(stream = transformer.stream().name(), records = error.records, bytes = error.bytes, "{error}");
+        tracing::error!(records = error.records, bytes = error.bytes, detail = %error, "response too large");
         return Err(error);
     }
-    let mut summary = Summary::default();
+    let mut summary = Summary { ages_ms, ..Summary::default() };
     for entry in &entries {
         summary.count(entry);
     }
     summary.elapsed = started.elapsed();
-    summary.log(transformer);
+    summary.log(&Sources {
+        delivery: event.delivery_stream_arn.as_deref(),
+        kinesis: event.source_kinesis_stream_arn.as_deref(),
+    });
     let (records, reasons) = entries.into_iter().map(|entry| (entry.response, entry.reason)).unzip();
     Ok(Handled { response: FirehoseResponse { records }, reasons, summary })
+}
+
+/// How old an event was when transformed: `now_ms` minus `occurredAt`, in milliseconds; an
+/// `occurredAt` in the future (a producer's clock ahead of ours) counts as 0.
+fn age_ms(now_ms: i64, occurred_at_s: i64) -> u64 {
+    u64::try_from(now_ms.saturating_sub(occurred_at_s.saturating_mul(1000))).unwrap_or(0)
+}
+
+/// Where a record came from, for its log line: nothing from its content.
+#[derive(Debug, Default)]
+struct Source {
+    arrival_ms: Option<i64>,
+    kinesis: Option<KinesisRecordMetadata>,
+}
+
+/// The batch's delivery stream and Kinesis stream ARNs, for the summary line.
+struct Sources<'a> {
+    delivery: Option<&'a str>,
+    kinesis: Option<&'a str>,
 }
 
 /// One record on its way back: its response, and what it needs if it must fall back.
@@ -74,6 +145,7 @@ struct Entry {
     original: Option<String>,
     reason: Option<Reason>,
     truncated: Vec<&'static str>,
+    source: Source,
 }
 
 impl Entry {
@@ -85,7 +157,12 @@ impl Entry {
             TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
             TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),
         };
-        Entry { response: ResponseRecord { record_id, result, data: output }, original, reason, truncated }
+        let response = ResponseRecord { record_id, result, data: output };
+        Entry { response, original, reason, truncated, source: Source::default() }
+    }
+
+    fn with_source(self, source: Source) -> Entry {
+        Entry { source, ..self }
     }
 
     /// Bytes of this record as serialised. Output base64 never needs JSON escaping, so only a
@@ -185,8 +262,13 @@ pub struct Summary {
     pub failed: usize,
     /// TEXT T cuts, across all records.
     pub truncated: usize,
-    /// Failures by machine reason (`missing:CUST_NO`).
+    /// Failures by machine reason (`missing:CUST_NO`): the summary line's `reasons`.
     pub reasons: BTreeMap<String, usize>,
+    /// Failures by reason code only (`missing`): the bounded set the `Reason` dimension takes.
+    pub failed_by_code: BTreeMap<&'static str, usize>,
+    /// Each record's age when transformed (now minus `occurredAt`), in milliseconds, in input
+    /// order; only records whose `occurredAt` was read.
+    pub ages_ms: Vec<u64>,
     /// Time spent on the batch.
     pub elapsed: Duration,
 }
@@ -197,15 +279,21 @@ impl Summary {
         if let Some(reason) = entry.reason {
             self.failed += 1;
             let tag = reason.tag().to_string();
+            let kinesis = entry.source.kinesis.as_ref();
             tracing::warn!(
                 record_id = %record_id,
                 reason = %tag,
                 code = reason.code(),
                 field = reason.field().unwrap_or(""),
                 detail = %reason,
+                approximateArrivalTimestamp = entry.source.arrival_ms,
+                shardId = kinesis.and_then(|k| k.shard_id.as_deref()),
+                sequenceNumber = kinesis.and_then(|k| k.sequence_number.as_deref()),
+                subsequenceNumber = kinesis.and_then(|k| k.subsequence_number.as_deref()),
                 "record failed"
             );
             *self.reasons.entry(tag).or_default() += 1;
+            *self.failed_by_code.entry(reason.code()).or_default() += 1;
         } else if entry.response.result == RecordResult::Dropped {
             self.dropped += 1;
         } else {
@@ -217,17 +305,20 @@ impl Summary {
         }
     }
 
-    fn log(&self, transformer: &Transformer) {
-        let reasons = serde_json::to_string(&self.reasons).unwrap_or_default();
+    /// The `batch transformed` line; `reasons` is written as a JSON object (see
+    /// [`crate::logging`] on `json.` fields).
+    fn log(&self, sources: &Sources<'_>) {
+        let reasons = serde_json::to_string(&self.reasons).unwrap_or_else(|_| "{}".into());
         tracing::info!(
-            stream = transformer.stream().name(),
             records = self.ok + self.dropped + self.failed,
             ok = self.ok,
             dropped = self.dropped,
             processing_failed = self.failed,
             truncated = self.truncated,
-            reasons = %reasons,
+            json.reasons = %reasons,
             duration_ms = self.elapsed.as_secs_f64() * 1000.0,
+            deliveryStreamArn = sources.delivery,
+            sourceKinesisStreamArn = sources.kinesis,
             "batch transformed"
         );
     }

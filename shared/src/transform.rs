@@ -19,6 +19,14 @@ pub enum TransformOutcome {
     Failed(Reason),
 }
 
+/// A record's outcome and, when its envelope was read, its `occurredAt` in Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transformed {
+    pub outcome: TransformOutcome,
+    /// `None` for a heartbeat and for a record that failed before (or at) `occurredAt`.
+    pub occurred_at: Option<i64>,
+}
+
 /// A stream's transformation, ready for records: zone loaded, layout's interest built; the
 /// schemas compile on first use (see `validate`).
 pub struct Transformer {
@@ -56,15 +64,23 @@ impl Transformer {
 
     /// Transforms one Firehose record's `data`. Never panics, whatever the input.
     pub fn transform(&self, data: &str) -> TransformOutcome {
-        match self.record(data) {
+        self.transform_record(data).outcome
+    }
+
+    /// [`Transformer::transform`], with the record's `occurredAt` when the checks got that far.
+    pub fn transform_record(&self, data: &str) -> Transformed {
+        let mut occurred_at = None;
+        let outcome = match self.record(data, &mut occurred_at) {
             Ok(Some((line, truncated))) => TransformOutcome::Ok { line, truncated },
             Ok(None) => TransformOutcome::Dropped,
             Err(reason) => TransformOutcome::Failed(reason),
-        }
+        };
+        Transformed { outcome, occurred_at }
     }
 
-    /// The checks in the spec's order; `None` for a heartbeat.
-    fn record(&self, data: &str) -> Result<Option<(String, Vec<&'static str>)>, Reason> {
+    /// The checks in the spec's order; `None` for a heartbeat. `occurred_at` is set as soon as
+    /// the envelope has been read, so a record that fails later still tells its age.
+    fn record(&self, data: &str, occurred_at: &mut Option<i64>) -> Result<Option<(String, Vec<&'static str>)>, Reason> {
         let bytes = decode::base64(data)?;
         let text = decode::utf8(&bytes)?;
         let document = parse::document_of_interest(text, &self.interest)?;
@@ -72,6 +88,7 @@ impl Transformer {
             Event::Heartbeat => return Ok(None),
             Event::Change(envelope) => envelope,
         };
+        *occurred_at = Some(envelope.occurred_at);
         if envelope.action != Action::Deleted {
             self.schemas.check(&envelope)?;
         }

@@ -1,10 +1,14 @@
 //! No customer data in logs: batches full of recognisable values (names, emails, phones,
 //! addresses, PO numbers, notes, keys), in records that succeed, are cut, and fail for every
-//! reason this test can reach, go through `respond::process` with every log line captured at
-//! TRACE as the functions write them (JSON). No value, nor any distinctive piece of one, may
-//! appear; and the lines that must be there (one "record failed" per failure with its record id,
-//! reason and field, one "value truncated to its width" per cut, one "batch transformed") are
-//! checked, so that the test cannot pass on an empty log.
+//! reason this test can reach, go through the real Lambda handler (`shim::lambda::invoke`) with
+//! every log line captured at TRACE in the functions' own JSON format. No value, nor any
+//! distinctive piece of one, may appear; and the lines that must be there (one "record failed"
+//! per failure with its record id, reason, field and place at its source, one "value truncated
+//! to its width" per cut, one "batch transformed" with its reasons object and stream ARNs) are
+//! checked, each against the log schema (fixtures/logs/schema.json), so that the test cannot
+//! pass on an empty log. The batches arrive in the shapes real Firehose events take: Direct PUT
+//! (no Kinesis metadata), and from Kinesis with integer and with string subsequence numbers
+//! (whose partition keys are made of record values and must not be logged either).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -14,11 +18,13 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
-use shim::firehose::RecordResult;
-use shim::{respond, Stream};
-use support::{b64, event};
+use shim::firehose::{FirehoseEvent, RecordResult};
+use shim::{lambda, respond, Stream};
+use support::{b64, event, log_schema};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::EnvFilter;
 
 /// Every distinctive piece of customer data the batches carry (short digit runs are left out:
 /// timestamps and durations hold them by chance). Each is also checked in its
@@ -57,6 +63,7 @@ const SECRETS: &[&str] = &[
     "SH-QQ42",
     "1Z999AA10123456784",
     "zebra-status",
+    "PK-Zebulon",
 ];
 
 #[derive(Clone, Default)]
@@ -81,18 +88,10 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
-/// Runs `f` with a JSON subscriber at TRACE (as `shim::lambda::init_logging` formats lines)
-/// and returns what it logged.
+/// Runs `f` with the functions' JSON subscriber at TRACE and returns what it logged.
 fn capture<T>(f: impl FnOnce() -> T) -> (T, String) {
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .finish();
+    let subscriber = shim::logging::json_logs(captured.clone(), EnvFilter::new("trace"));
     let result = tracing::subscriber::with_default(subscriber, f);
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     (result, text)
@@ -362,30 +361,125 @@ fn lines(logs: &str) -> Vec<Value> {
     logs.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"))).collect()
 }
 
+/// How a batch reaches the function, as real Firehose events have it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Direct PUT: no source stream, no Kinesis metadata.
+    DirectPut,
+    /// From Kinesis, `subsequenceNumber` a number (as in aws-lambda-rust-runtime's fixture).
+    KinesisNumber,
+    /// From Kinesis, `subsequenceNumber` a string (as in the AWS blueprints' sample events).
+    KinesisString,
+}
+
+const SOURCES: [Source; 3] = [Source::DirectPut, Source::KinesisNumber, Source::KinesisString];
+const ARRIVAL_MS: i64 = 1_795_205_045_000;
+const NOW_MS: i64 = 1_795_205_245_500;
+
+fn delivery_arn(stream: Stream) -> String {
+    format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{}", stream.name())
+}
+
+fn kinesis_arn(stream: Stream) -> String {
+    format!("arn:aws:kinesis:us-east-1:123456789012:stream/{}", stream.name())
+}
+
+fn sequence_number(i: usize) -> String {
+    format!("4954698668313554428650745793632162567570019247115678{i:04}")
+}
+
+/// The subsequence number as the event carries it, and as the log line must show it.
+fn subsequence(source: Source, i: usize) -> (Value, String) {
+    match (source, i % 2) {
+        (Source::KinesisNumber, _) => (json!(i), i.to_string()),
+        (_, 0) => (json!(i.to_string()), i.to_string()),
+        _ => (json!(""), String::new()),
+    }
+}
+
+/// The event JSON Firehose would send, read as the Lambda runtime reads it.
+fn firehose_event(stream: Stream, source: Source, ids: &[String], records: &[Record]) -> FirehoseEvent {
+    let records: Vec<Value> = ids
+        .iter()
+        .zip(records)
+        .enumerate()
+        .map(|(i, (id, record))| {
+            let mut json =
+                json!({"recordId": id, "data": record.data, "approximateArrivalTimestamp": ARRIVAL_MS + i as i64});
+            if source != Source::DirectPut {
+                json["kinesisRecordMetadata"] = json!({
+                    "shardId": format!("shardId-00000000000{}", i % 2),
+                    "partitionKey": format!("CX-QQ7781|PK-Zebulon-{i}"),
+                    "approximateArrivalTimestamp": "2026-11-20T20:04:05.511Z",
+                    "sequenceNumber": sequence_number(i),
+                    "subsequenceNumber": subsequence(source, i).0,
+                });
+            }
+            json
+        })
+        .collect();
+    let mut event = json!({
+        "invocationId": format!("inv-{}", stream.name()),
+        "deliveryStreamArn": delivery_arn(stream),
+        "region": "us-east-1",
+        "records": records,
+    });
+    if source != Source::DirectPut {
+        event["sourceKinesisStreamArn"] = json!(kinesis_arn(stream));
+    }
+    serde_json::from_value(event).unwrap()
+}
+
+fn context(request_id: &str) -> Context {
+    let mut context = Context::default();
+    context.request_id = request_id.to_owned();
+    context
+}
+
 #[test]
 fn no_customer_data_in_the_logs_of_any_outcome() {
+    let schema = log_schema::load();
     let mut reasons_seen = BTreeSet::new();
-    for (stream, records) in batches() {
+    let mut sources_seen = BTreeSet::new();
+    for (n, (stream, records)) in batches().into_iter().enumerate() {
+        let source = SOURCES[n % SOURCES.len()];
+        sources_seen.insert(format!("{source:?}"));
         let transformer = support::transformer(stream);
         let ids: Vec<String> = (0..records.len()).map(|i| format!("rec-{i:03}")).collect();
-        let batch = event(ids.iter().cloned().zip(records.iter().map(|r| r.data.clone())));
-        let (handled, logs) = capture(|| respond::process(&transformer, batch).unwrap());
+        let batch = firehose_event(stream, source, &ids, &records);
+        let request_id = format!("req-{}", stream.name());
+        let event = LambdaEvent::new(batch, context(&request_id));
+        let (invoked, logs) = capture(|| lambda::invoke(&transformer, event, NOW_MS).unwrap());
         assert_no_secrets(&logs);
+        assert_no_secrets(&invoked.emf);
 
         // The outcomes are the ones intended, so that every reason really was logged.
-        for ((record, out), reason) in records.iter().zip(&handled.response.records).zip(&handled.reasons) {
-            let tag = reason.map(|r| r.tag().to_string());
-            assert_eq!(tag.as_deref(), record.reason, "{stream} {}", out.record_id);
-            assert_eq!(out.result == RecordResult::ProcessingFailed, record.reason.is_some());
-        }
+        let failed_ids: Vec<&str> = invoked
+            .response
+            .records
+            .iter()
+            .filter(|r| r.result == RecordResult::ProcessingFailed)
+            .map(|r| r.record_id.as_str())
+            .collect();
+        let expected_failed: Vec<(usize, &str, &str)> = ids
+            .iter()
+            .zip(&records)
+            .enumerate()
+            .filter_map(|(i, (id, r))| r.reason.map(|reason| (i, id.as_str(), reason)))
+            .collect();
+        assert_eq!(failed_ids, expected_failed.iter().map(|(_, id, _)| *id).collect::<Vec<_>>(), "{stream}");
 
         let lines = lines(&logs);
+        for line in &lines {
+            log_schema::check_line(&schema, line, true);
+            assert_eq!(line["stream"], stream.name(), "{line}");
+            assert_eq!(line["requestId"], request_id, "{line}");
+            assert_eq!(line["invocationId"], format!("inv-{}", stream.name()), "{line}");
+        }
         let message = |line: &Value| line["message"].as_str().unwrap_or_default().to_owned();
         let failed: Vec<&Value> = lines.iter().filter(|l| message(l) == "record failed").collect();
-        let expected_failed: Vec<(&str, &str)> =
-            ids.iter().zip(&records).filter_map(|(id, r)| r.reason.map(|reason| (id.as_str(), reason))).collect();
         assert_eq!(failed.len(), expected_failed.len(), "{stream}: one line per failed record:\n{logs}");
-        for (line, (id, reason)) in failed.iter().zip(&expected_failed) {
+        for (line, (i, id, reason)) in failed.iter().zip(&expected_failed) {
             assert_eq!(line["level"], "WARN");
             assert_eq!(line["record_id"], *id);
             assert_eq!(line["reason"], *reason);
@@ -399,6 +493,16 @@ fn no_customer_data_in_the_logs_of_any_outcome() {
             assert_eq!(line["field"], want_field.unwrap_or(""), "{line}");
             assert!(line["code"].as_str().is_some_and(|code| reason.starts_with(code)), "{line}");
             reasons_seen.insert(line["code"].as_str().unwrap().to_owned());
+            assert_eq!(line["approximateArrivalTimestamp"], ARRIVAL_MS + *i as i64, "{line}");
+            if source == Source::DirectPut {
+                for absent in ["shardId", "sequenceNumber", "subsequenceNumber"] {
+                    assert!(line.get(absent).is_none(), "{line}");
+                }
+            } else {
+                assert_eq!(line["shardId"], format!("shardId-00000000000{}", i % 2), "{line}");
+                assert_eq!(line["sequenceNumber"], sequence_number(*i), "{line}");
+                assert_eq!(line["subsequenceNumber"], subsequence(source, *i).1, "{line}");
+            }
         }
         let cuts: Vec<&Value> = lines.iter().filter(|l| message(l) == "value truncated to its width").collect();
         let expected_cuts: Vec<(&str, &str)> =
@@ -410,12 +514,23 @@ fn no_customer_data_in_the_logs_of_any_outcome() {
         let summaries: Vec<&Value> = lines.iter().filter(|l| message(l) == "batch transformed").collect();
         assert_eq!(summaries.len(), 1, "{stream}: one summary line:\n{logs}");
         let summary = summaries[0];
-        assert_eq!(summary["stream"], stream.name());
         assert_eq!(summary["records"], records.len());
         assert_eq!(summary["processing_failed"], expected_failed.len());
         assert_eq!(summary["truncated"], expected_cuts.len());
+        let mut reasons = serde_json::Map::new();
+        for (_, _, reason) in &expected_failed {
+            let count = reasons.get(*reason).and_then(Value::as_u64).unwrap_or(0);
+            reasons.insert((*reason).to_owned(), json!(count + 1));
+        }
+        assert_eq!(summary["reasons"], Value::Object(reasons), "{summary}");
+        assert_eq!(summary["deliveryStreamArn"], delivery_arn(stream));
+        match source {
+            Source::DirectPut => assert!(summary.get("sourceKinesisStreamArn").is_none(), "{summary}"),
+            _ => assert_eq!(summary["sourceKinesisStreamArn"], kinesis_arn(stream)),
+        }
         assert_eq!(lines.len(), failed.len() + cuts.len() + 1, "{stream}: no other lines:\n{logs}");
     }
+    assert_eq!(sources_seen.len(), SOURCES.len(), "every source shape was tried");
     let every_code: BTreeSet<String> = [
         "bad-base64",
         "bad-utf8",
@@ -460,7 +575,12 @@ fn no_customer_data_in_the_logs_of_the_size_limit() {
     assert_no_secrets(&logs);
     let limited = handled.reasons.iter().filter(|r| r.map(|r| r.code()) == Some("response-size-limit")).count();
     assert!(limited > 0, "the batch reached the limit");
-    let failed = lines(&logs).iter().filter(|l| l["reason"] == "response-size-limit").count();
+    let schema = log_schema::load();
+    let captured = lines(&logs);
+    for line in &captured {
+        log_schema::check_line(&schema, line, true);
+    }
+    let failed = captured.iter().filter(|l| l["reason"] == "response-size-limit").count();
     assert_eq!(failed, limited);
 
     let garbage = format!("Zebulon Quixwhistle 555-0199 {}", "x".repeat(70_000));
@@ -470,6 +590,35 @@ fn no_customer_data_in_the_logs_of_the_size_limit() {
     assert_no_secrets(&logs);
     let lines = lines(&logs);
     assert_eq!(lines.len(), 1, "{logs}");
-    assert_eq!(lines[0]["level"], "ERROR");
+    log_schema::check_line(&schema, &lines[0], true);
+    assert_eq!((lines[0]["level"].as_str(), lines[0]["message"].as_str()), (Some("ERROR"), Some("response too large")));
     assert_eq!(lines[0]["records"], 100);
+    assert_eq!(lines[0]["stream"], "virtual-requests");
+}
+
+/// In Lambda the runtime runs the handler inside its own span (`requestId`, and `xrayTraceId`
+/// when tracing is on): its fields join ours on each line, the request id written once.
+#[test]
+fn lines_inside_the_lambda_runtime_span_carry_its_fields_once() {
+    let schema = log_schema::load();
+    let mut context = context("req-rt");
+    context.xray_trace_id = Some("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1".into());
+    let records = vec![failed(customer(json!({"name": "Zebulon Quixwhistle ".repeat(3)})), "too-long:NAME")];
+    let ids = vec!["rec-000".to_owned()];
+    let batch = firehose_event(Stream::Customers, Source::KinesisNumber, &ids, &records);
+    let transformer = support::transformer(Stream::Customers);
+    let (_, logs) = capture(|| {
+        let span = lambda_runtime::layers::trace::request_span(&context);
+        let _entered = span.enter();
+        lambda::invoke(&transformer, LambdaEvent::new(batch, context.clone()), NOW_MS).unwrap()
+    });
+    assert_no_secrets(&logs);
+    assert_eq!(logs.lines().count(), 2, "{logs}");
+    for text in logs.lines() {
+        assert_eq!(text.matches("\"requestId\"").count(), 1, "{text}");
+        let line: Value = serde_json::from_str(text).unwrap();
+        log_schema::check_line(&schema, &line, true);
+        assert_eq!(line["requestId"], "req-rt");
+        assert_eq!(line["xrayTraceId"], "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+    }
 }

@@ -191,12 +191,18 @@ fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
 
 /// TIMESTAMP: an RFC 3339 string or integral epoch seconds, shown in System One's zone.
 pub fn timestamp(value: &Value, cx: &Context<'_>) -> Result<String, Reason> {
+    timestamp_at(value, cx).map(|(_, text)| text)
+}
+
+/// [`timestamp`], with the instant it names in Unix seconds (for the event-age metric).
+pub fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Reason> {
     let seconds = match value {
         Value::String(text) => time::parse_rfc3339(text).ok_or(Reason::Format(cx.name))?,
         Value::Number(_) => int(value, cx)?,
         _ => return Err(Reason::Type(cx.name)),
     };
-    time::local_text(seconds, cx.zone).ok_or(Reason::Range(cx.name))
+    let text = time::local_text(seconds, cx.zone).ok_or(Reason::Range(cx.name))?;
+    Ok((seconds, text))
 }
 
 /// FLAG: a boolean, or a number whose value is 0 or 1 in any notation.

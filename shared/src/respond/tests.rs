@@ -9,9 +9,12 @@ fn transformer(stream: Stream) -> Transformer {
 }
 
 fn event(datas: Vec<String>) -> FirehoseEvent {
-    let records =
-        datas.into_iter().enumerate().map(|(i, data)| FirehoseRecord { record_id: format!("id-{i}"), data }).collect();
-    FirehoseEvent { invocation_id: None, records }
+    let records = datas
+        .into_iter()
+        .enumerate()
+        .map(|(i, data)| FirehoseRecord { record_id: format!("id-{i}"), data, ..FirehoseRecord::default() })
+        .collect();
+    FirehoseEvent { records, ..FirehoseEvent::default() }
 }
 
 fn b64(text: &str) -> String {

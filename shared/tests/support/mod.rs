@@ -6,6 +6,9 @@
 
 #![allow(dead_code)]
 
+pub mod emf;
+pub mod log_schema;
+
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use shim::config::Config;
@@ -27,7 +30,11 @@ pub fn transformer(stream: Stream) -> Transformer {
 pub fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
     FirehoseEvent {
         invocation_id: Some("test".into()),
-        records: records.into_iter().map(|(record_id, data)| FirehoseRecord { record_id, data }).collect(),
+        records: records
+            .into_iter()
+            .map(|(record_id, data)| FirehoseRecord { record_id, data, ..FirehoseRecord::default() })
+            .collect(),
+        ..FirehoseEvent::default()
     }
 }
 
