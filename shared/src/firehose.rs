@@ -17,7 +17,6 @@ use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
 
 /// A batch from a Firehose delivery stream. Other members (`region`, a record's
 /// `kinesisRecordMetadata.partitionKey`, which is made of record values...) are ignored.
@@ -31,7 +30,6 @@ pub struct FirehoseEvent {
     /// Present when the delivery stream reads a Kinesis data stream.
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub source_kinesis_stream_arn: Option<String>,
-    #[serde(deserialize_with = "records")]
     pub records: Vec<FirehoseRecord>,
 }
 
@@ -62,27 +60,6 @@ pub struct KinesisRecordMetadata {
     /// as a string (empty when the record was not aggregated).
     #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
     pub subsequence_number: Option<String>,
-}
-
-/// The records, captured as the array's raw JSON text and then parsed on their own.
-///
-/// lambda_runtime parses every event through `serde_path_to_error`, which tracks the path of
-/// each value it visits and copies each member name it passes, in case one fails: for thousands
-/// of records with their Kinesis metadata that was the largest part of reading the event. Read
-/// this way, the array costs one scan and one copy under the tracking, and its records parse
-/// without it. A malformed record still fails the invocation, and only then is the array read
-/// again with the tracking, so that the message still names the record and member
-/// (`records: [3].recordId: missing field ...`, positions counted in the array).
-fn records<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<FirehoseRecord>, D::Error> {
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    serde_json::from_str(raw.get()).map_err(|error| {
-        let tracked: Result<Vec<FirehoseRecord>, _> =
-            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(raw.get()));
-        match tracked {
-            Err(tracked) => de::Error::custom(tracked),
-            Ok(_) => de::Error::custom(error),
-        }
-    })
 }
 
 /// A string as it is, a number as its JSON text; anything else is absent.
@@ -285,35 +262,6 @@ pub enum RecordResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// How lambda_runtime reads an event: through `serde_path_to_error`.
-    fn as_the_runtime_reads(body: &str) -> Result<FirehoseEvent, String> {
-        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body.as_bytes()))
-            .map_err(|error: serde_path_to_error::Error<serde_json::Error>| error.to_string())
-    }
-
-    #[test]
-    fn records_read_through_the_runtimes_path_tracking_as_before() {
-        let body = r#"{"invocationId":"i","records":[{"recordId":"r\u002d1","data":"e30=","approximateArrivalTimestamp":1795205045123,"kinesisRecordMetadata":{"shardId":"s","sequenceNumber":"49","subsequenceNumber":""}}, {"data":"e31=","recordId":"r-2"}]}"#;
-        let event = as_the_runtime_reads(body).unwrap();
-        assert_eq!(event.invocation_id.as_deref(), Some("i"));
-        let ids: Vec<&str> = event.records.iter().map(|r| r.record_id.as_str()).collect();
-        assert_eq!(ids, ["r-1", "r-2"]);
-        assert_eq!(event.records[0].approximate_arrival_timestamp, Some(1_795_205_045_123));
-        assert_eq!(event.records[0].kinesis_record_metadata.as_ref().unwrap().shard_id.as_deref(), Some("s"));
-        assert_eq!(event.records[1].data, "e31=");
-    }
-
-    #[test]
-    fn a_malformed_record_fails_the_event_naming_the_record_and_member() {
-        let body = r#"{"records":[{"recordId":"a","data":"e30="},{"data":"e30="}]}"#;
-        let message = as_the_runtime_reads(body).unwrap_err();
-        assert!(message.starts_with("records: [1]: missing field `recordId`"), "{message}");
-        let message = as_the_runtime_reads(r#"{"records":[{"recordId":"a","data":7}]}"#).unwrap_err();
-        assert!(message.starts_with("records: [0].data: invalid type"), "{message}");
-        assert!(as_the_runtime_reads(r#"{"records":{}}"#).is_err());
-        assert!(as_the_runtime_reads(r#"{"records":[1}"#).is_err());
-    }
 
     #[test]
     fn results_serialise_as_firehose_spells_them() {
