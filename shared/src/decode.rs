@@ -1,6 +1,11 @@
 //! Step 1 of a record's path: Firehose `data` (base64 text) to the event document's text.
+//!
+//! Base64 with `base64-simd` (SSE/AVX2 on x86_64, NEON on arm64, chosen at run time): decoding
+//! every record's `data` was about 5% of the orders function's instructions per batch with the
+//! scalar `base64` crate. Its `STANDARD` engine is as strict as the spec: padding required,
+//! no white space, non-zero trailing bits rejected (the tests below pin each).
 
-use base64::Engine;
+use base64_simd::STANDARD;
 
 use crate::Reason;
 
@@ -9,7 +14,7 @@ use crate::Reason;
 /// Non-zero trailing bits are rejected too (the spec leaves them open): such data was not
 /// written by a conforming encoder, and accepting it would let two inputs give one record.
 pub fn base64(data: &str) -> Result<Vec<u8>, Reason> {
-    base64::engine::general_purpose::STANDARD.decode(data).map_err(|_| Reason::Base64)
+    STANDARD.decode_to_vec(data).map_err(|_| Reason::Base64)
 }
 
 /// The record's bytes as UTF-8 text; overlong forms, encoded surrogates and code points above
@@ -24,7 +29,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
 
 /// Encodes an output line for Firehose.
 pub fn encode(line: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(line)
+    STANDARD.encode_to_string(line)
 }
 
 #[cfg(test)]
@@ -57,6 +62,30 @@ mod tests {
         }
         assert_eq!(utf8("é".as_bytes()), Ok("é"));
         assert_eq!(utf8(b"\xEF\xBB\xBF{}"), Err(Reason::Utf8));
+    }
+
+    #[test]
+    fn empty_data_decodes_to_nothing() {
+        assert_eq!(base64(""), Ok(Vec::new()));
+    }
+
+    proptest::proptest! {
+        /// The SIMD engine accepts exactly what the `base64` crate's strict `STANDARD` engine
+        /// accepted before it, and decodes to the same bytes: speed changes no result.
+        #[test]
+        fn decodes_as_the_base64_crate_did(data in "[A-Za-z0-9+/=\\- _\n]{0,40}") {
+            use base64::Engine;
+            let before = base64::engine::general_purpose::STANDARD.decode(&data).map_err(|_| Reason::Base64);
+            proptest::prop_assert_eq!(base64(&data), before);
+        }
+
+        #[test]
+        fn decodes_valid_data_as_the_base64_crate_did(bytes in proptest::collection::vec(0u8.., 0..200)) {
+            use base64::Engine;
+            let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            proptest::prop_assert_eq!(encode(&bytes), data.clone());
+            proptest::prop_assert_eq!(base64(&data), Ok(bytes));
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub struct Transformed {
     pub occurred_at: Option<i64>,
 }
 
-/// A stream's transformation, ready for records: schemas compiled, zone loaded.
+/// A stream's transformation, ready for records: zone loaded, layout's interest built; the
+/// schemas compile on first use (see `validate`).
 pub struct Transformer {
     stream: Stream,
     config: Config,
@@ -48,7 +49,7 @@ pub enum StartupError {
 impl Transformer {
     /// Everything a function does before it can take its first event.
     pub fn new(stream: Stream, config: Config) -> Result<Transformer, StartupError> {
-        let schemas = Schemas::compile(stream)?;
+        let schemas = Schemas::new(stream);
         let interest = parse::Interest::of(stream.layout());
         Ok(Transformer { stream, config, schemas, interest })
     }

@@ -1,5 +1,13 @@
-//! Step 4: the payload against the stream's JSON Schema (draft 2020-12), compiled once at
-//! cold start. It rejects wrong JSON types and string forms before any value is converted.
+//! Step 4: the payload against the stream's JSON Schema (draft 2020-12). It rejects wrong JSON
+//! types and string forms before any value is converted.
+//!
+//! Each connector version's validator is compiled the first time a record of that version needs
+//! it, not at start-up: compiling (the draft 2020-12 meta-schema check of our schema, then its
+//! regular expressions) was nine tenths of what a function did before its first poll for an
+//! event. The schemas are fixed at build time and `every_schema_compiles` proves each compiles,
+//! so the first use pays about a millisecond once, and start-up no longer does.
+
+use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
@@ -10,15 +18,16 @@ use crate::layout::{Kind, Layout};
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
-/// A stream's two payload validators, one per connector version.
+/// A stream's two payload validators, one per connector version, each compiled on first use.
 pub struct Schemas {
+    stream: Stream,
     layout: &'static Layout,
-    v1: Validator,
-    v2: Validator,
+    v1: OnceLock<Result<Validator, SchemaError>>,
+    v2: OnceLock<Result<Validator, SchemaError>>,
 }
 
-/// A schema file that does not compile: a build defect, reported at start-up.
-#[derive(Debug, thiserror::Error)]
+/// A schema file that does not compile: a build defect (`every_schema_compiles` keeps it out).
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("the JSON Schema for {entity} v{version} does not compile: {message}")]
 pub struct SchemaError {
     entity: &'static str,
@@ -27,25 +36,44 @@ pub struct SchemaError {
 }
 
 impl Schemas {
+    /// The stream's validators, each compiled when a record first needs it.
+    pub fn new(stream: Stream) -> Schemas {
+        Schemas { stream, layout: stream.layout(), v1: OnceLock::new(), v2: OnceLock::new() }
+    }
+
+    /// The stream's validators, both compiled now.
     pub fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
-        let layout = stream.layout();
-        let compile = |version: Version| {
-            let number = match version {
-                Version::V1 => 1,
-                Version::V2 => 2,
-            };
-            let fail = |message: String| SchemaError { entity: layout.entity, version: number, message };
-            let schema: Value = serde_json::from_str(schema_text(stream, version)).map_err(|e| fail(e.to_string()))?;
-            jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()))
+        let schemas = Schemas::new(stream);
+        for version in [Version::V1, Version::V2] {
+            schemas.validator(version).map_err(Clone::clone)?;
+        }
+        Ok(schemas)
+    }
+
+    fn validator(&self, version: Version) -> Result<&Validator, &SchemaError> {
+        let (cell, number) = match version {
+            Version::V1 => (&self.v1, 1),
+            Version::V2 => (&self.v2, 2),
         };
-        Ok(Schemas { layout, v1: compile(Version::V1)?, v2: compile(Version::V2)? })
+        cell.get_or_init(|| {
+            let fail = |message: String| SchemaError { entity: self.layout.entity, version: number, message };
+            let schema: Value =
+                serde_json::from_str(schema_text(self.stream, version)).map_err(|e| fail(e.to_string()))?;
+            let compiled = jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()));
+            if let Err(error) = &compiled {
+                tracing::error!(stream = self.stream.name(), error = %error, "JSON Schema does not compile");
+            }
+            compiled
+        })
+        .as_ref()
     }
 
     /// Validates a `created` / `updated` payload; the first error names its field.
     pub fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
-        let validator = match envelope.version {
-            Version::V1 => &self.v1,
-            Version::V2 => &self.v2,
+        // Unreachable in a released build (see `every_schema_compiles`); should a schema not
+        // compile, every record it would check fails visibly, with its data, and is logged.
+        let Ok(validator) = self.validator(envelope.version) else {
+            return Err(Reason::Schema("data"));
         };
         // Most payloads are valid: `is_valid` builds no error and stops at the first failure.
         if validator.is_valid(envelope.payload) {

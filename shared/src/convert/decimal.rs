@@ -201,17 +201,56 @@ pub fn format_fixed(scaled: i128, places: u32) -> String {
 
 /// Appends [`format_fixed`]'s text to `out`, without an intermediate string.
 pub fn write_fixed(scaled: i128, places: u32, out: &mut String) {
-    use std::fmt::Write;
-    let unit = 10_i128.pow(places);
-    let sign = if scaled < 0 { "-" } else { "" };
     let magnitude = scaled.unsigned_abs();
-    let unit = unit.unsigned_abs();
-    // Writing to a String cannot fail.
-    let _ = if places == 0 {
-        write!(out, "{sign}{magnitude}")
-    } else {
-        write!(out, "{sign}{}.{:0width$}", magnitude / unit, magnitude % unit, width = places as usize)
+    if scaled < 0 {
+        out.push('-');
+    }
+    if places == 0 {
+        push_digits(out, magnitude, 0);
+        return;
+    }
+    let unit = 10_u128.pow(places);
+    push_digits(out, magnitude / unit, 0);
+    out.push('.');
+    push_digits(out, magnitude % unit, places as usize);
+}
+
+/// Appends `value` in decimal, zero-padded to at least `width` digits: what `{value:0width$}`
+/// writes, without the formatting machinery and (below 2^64) without 128-bit division, since
+/// this runs for every number of every record.
+pub fn push_digits(out: &mut String, value: u128, width: usize) {
+    let mut buffer = [b'0'; 40];
+    let mut start = buffer.len();
+    let mut put = |digit: u8| {
+        start -= 1;
+        if let Some(slot) = buffer.get_mut(start) {
+            *slot = b'0' + digit;
+        }
     };
+    match u64::try_from(value) {
+        Ok(mut small) => loop {
+            put((small % 10) as u8);
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut large = value;
+            loop {
+                put((large % 10) as u8);
+                large /= 10;
+                if large == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    let digits = buffer.len() - start;
+    for _ in digits..width {
+        out.push('0');
+    }
+    out.push_str(std::str::from_utf8(buffer.get(start..).unwrap_or_default()).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -293,5 +332,34 @@ mod tests {
         assert_eq!(format_fixed(-5, 2), "-0.05");
         assert_eq!(format_fixed(123_4567, 4), "123.4567");
         assert_eq!(format_fixed(-7, 0), "-7");
+    }
+
+    proptest::proptest! {
+        /// The hand-written digits are exactly what the formatting machinery wrote before.
+        #[test]
+        fn digits_are_what_format_wrote(value in 0u128.., small in 0u64.., width in 0usize..45) {
+            for value in [value, u128::from(small)] {
+                let mut out = String::new();
+                push_digits(&mut out, value, width);
+                proptest::prop_assert_eq!(out, format!("{value:0width$}"));
+            }
+        }
+
+        #[test]
+        fn fixed_is_what_format_wrote(scaled in proptest::num::i128::ANY, small in proptest::num::i64::ANY, places in 0u32..19) {
+            for scaled in [scaled, i128::from(small)] {
+                let mut out = String::new();
+                write_fixed(scaled, places, &mut out);
+                let unit = 10_u128.pow(places);
+                let sign = if scaled < 0 { "-" } else { "" };
+                let magnitude = scaled.unsigned_abs();
+                let expected = if places == 0 {
+                    format!("{sign}{magnitude}")
+                } else {
+                    format!("{sign}{}.{:0width$}", magnitude / unit, magnitude % unit, width = places as usize)
+                };
+                proptest::prop_assert_eq!(out, expected);
+            }
+        }
     }
 }

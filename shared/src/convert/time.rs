@@ -137,9 +137,11 @@ pub fn local_text(epoch_seconds: i64, zone: &TimeZone) -> Option<String> {
 /// Appends a number in 0..10^width as exactly `width` zero-padded digits, without the
 /// formatting machinery: this runs for every record.
 fn push_digits(out: &mut String, value: i64, width: u32) {
+    const POWERS: [i64; 5] = [1, 10, 100, 1_000, 10_000];
     for place in (0..width).rev() {
-        let digit = (value / 10_i64.pow(place)).rem_euclid(10);
-        out.push(char::from_digit(digit.unsigned_abs() as u32, 10).unwrap_or('0'));
+        let power = POWERS.get(place as usize).copied().unwrap_or_else(|| 10_i64.pow(place));
+        let digit = (value / power).rem_euclid(10);
+        out.push(char::from(b'0' + digit as u8));
     }
 }
 
@@ -218,5 +220,20 @@ mod tests {
         assert_eq!(local_text(parse_rfc3339("2100-01-01T00:00:00Z").expect("valid"), &utc), None);
         assert_eq!(local_text(parse_rfc3339("1900-01-01T05:59:59Z").expect("valid"), &chicago()), None);
         assert_eq!(local_text(i64::MAX, &utc), None);
+    }
+
+    proptest::proptest! {
+        /// The table of powers writes what `10.pow` and `char::from_digit` wrote before.
+        #[test]
+        fn digits_are_what_they_were(value in -100_000i64..100_000, width in 1u32..5) {
+            let mut out = String::new();
+            push_digits(&mut out, value, width);
+            let mut before = String::new();
+            for place in (0..width).rev() {
+                let digit = (value / 10_i64.pow(place)).rem_euclid(10);
+                before.push(char::from_digit(digit.unsigned_abs() as u32, 10).unwrap_or('0'));
+            }
+            proptest::prop_assert_eq!(out, before);
+        }
     }
 }

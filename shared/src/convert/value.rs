@@ -4,7 +4,7 @@
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::decimal::{write_fixed, Decimal, Misfit};
+use super::decimal::{push_digits, write_fixed, Decimal, Misfit};
 use super::text::{self, Fit};
 use super::time::{self, Date};
 use crate::layout::Kind;
@@ -35,9 +35,10 @@ impl Cell {
             Cell::Absent => {}
             Cell::Text(value) => text::escape(value, line),
             Cell::Int(value) => {
-                use std::fmt::Write;
-                // Writing to a String cannot fail.
-                let _ = write!(line, "{value}");
+                if *value < 0 {
+                    line.push('-');
+                }
+                push_digits(line, u128::from(value.unsigned_abs()), 0);
             }
             Cell::Dec { scaled, places } => write_fixed(*scaled, *places, line),
             Cell::Date(date) => date.write(line),
@@ -107,7 +108,8 @@ fn text_cell(value: &Value, width: usize, truncate: bool, cx: &Context<'_>) -> R
 
 /// CODE(width): cleaned, ASCII letters upper-cased, then `[A-Z0-9._/-]+` within the width.
 fn code(value: &Value, width: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
-    let cleaned = text::clean(string(value, cx)?).to_ascii_uppercase();
+    let mut cleaned = text::clean(string(value, cx)?);
+    cleaned.make_ascii_uppercase();
     if cleaned.is_empty() {
         return Ok(Cell::Absent);
     }
@@ -122,7 +124,8 @@ fn code(value: &Value, width: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
 
 /// A CODE that must be exactly `count` letters `A-Z` after upper-casing.
 fn letters(value: &Value, count: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
-    let cleaned = text::clean(string(value, cx)?).to_ascii_uppercase();
+    let mut cleaned = text::clean(string(value, cx)?);
+    cleaned.make_ascii_uppercase();
     if cleaned.is_empty() {
         return Ok(Cell::Absent);
     }
@@ -134,7 +137,8 @@ fn letters(value: &Value, count: usize, cx: &Context<'_>) -> Result<Cell, Reason
 
 /// ENUM: cleaned, ASCII letters folded to lower case, looked up in the table.
 fn enumeration(value: &Value, table: &[(&str, &'static str)], cx: &Context<'_>) -> Result<Cell, Reason> {
-    let cleaned = text::clean(string(value, cx)?).to_ascii_lowercase();
+    let mut cleaned = text::clean(string(value, cx)?);
+    cleaned.make_ascii_lowercase();
     if cleaned.is_empty() {
         return Ok(Cell::Absent);
     }
