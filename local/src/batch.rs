@@ -62,7 +62,11 @@ pub fn invoke(
             ..FirehoseRecord::default()
         })
         .collect();
-    let event = FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone()), records: event_records, ..FirehoseEvent::default() };
+    let event = FirehoseEvent {
+        invocation_id: Some(invocation.invocation_id.clone()),
+        records: event_records,
+        ..FirehoseEvent::default()
+    };
     let outcome = shim::respond::process(transformer, event);
     let failed = |pending: &Pending, code: &str, message: String| ErrorRecord {
         attempts_made: pending.attempts_before + 1,
@@ -91,6 +95,7 @@ pub fn invoke(
     tally.failed += handled.summary.failed;
     tally.truncated += handled.summary.truncated;
     tally.handler_time += handled.summary.elapsed;
+    tally.ages_ms.extend_from_slice(&handled.summary.ages_ms);
     for (reason, count) in handled.summary.reasons {
         *tally.reasons.entry(reason).or_default() += count;
     }
