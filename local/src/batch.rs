@@ -59,6 +59,7 @@ pub fn invoke(
         .map(|(i, pending)| FirehoseRecord {
             record_id: format!("{}-{:012}", invocation.record_prefix, invocation.first_record + i as u64),
             data: pending.data.clone(),
+            approximate_arrival_timestamp: Some(pending.arrival_ms),
             ..FirehoseRecord::default()
         })
         .collect();

@@ -109,6 +109,13 @@ struct Common {
     /// Do not draw a progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Append the functions' own log lines to this file: the JSON lines Lambda would send to
+    /// CloudWatch Logs (`record failed` with the record id, reason, field and
+    /// `approximateArrivalTimestamp`, which equals the error output's `arrivalTimestamp`;
+    /// `batch transformed` with its reasons), each with the `invocationId` of its batch. Never a
+    /// field value. Level from `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
     /// Use this instant (RFC 3339) for every timestamp and make object names reproducible.
     #[arg(long, value_name = "TIME", hide = true)]
     frozen_clock: Option<jiff::Timestamp>,
@@ -144,6 +151,7 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> Result<ExitCode, Error> {
     match command {
         Command::Run { inputs, common, buffer_size, buffer_interval } => {
+            function_logs(&common)?;
             let mut settings = settings(&common)?;
             settings.buffer_bytes = (buffer_size * MB) as usize;
             settings.interval = Duration::from_secs(buffer_interval);
@@ -159,6 +167,7 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Replay { inputs, common, to, dry_run, concurrency, retry_base_ms, fail_move } => {
+            function_logs(&common)?;
             if inputs.iter().any(|input| input.to_string_lossy().starts_with("s3://")) {
                 let [url] = inputs.as_slice() else {
                     return Err(Error("replay takes one s3:// URL, and no local paths beside it".into()));
@@ -198,6 +207,22 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             }
         }
     }
+}
+
+/// With `--log FILE`: the functions' log lines, in their production JSON format, go to FILE
+/// (one line at a time, so a crash loses none), so that a failed record in the error output
+/// can be found in its invocation's lines as in CloudWatch Logs.
+fn function_logs(common: &Common) -> Result<(), Error> {
+    let Some(path) = &common.log else { return Ok(()) };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|error| Error(format!("cannot open the log file {}: {error}", path.display())))?;
+    let writer = std::sync::Mutex::new(std::io::LineWriter::new(file));
+    let filter = shim::logging::Settings::from_env().filter();
+    tracing::subscriber::set_global_default(shim::logging::json_logs(writer, filter))
+        .map_err(|error| Error(format!("cannot start the log file {}: {error}", path.display())))
 }
 
 fn settings(common: &Common) -> Result<Settings, Error> {

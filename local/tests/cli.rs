@@ -137,3 +137,52 @@ fn replay_exits_0_only_when_everything_recovered() {
     assert_eq!(count_files(&out.join("system-one/estimates")), 1);
     assert_eq!(count_files(&out.join("errors/estimates/processing-failed")), 1);
 }
+
+/// Every file below `dir`, recursively.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_below(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn run_with_log_writes_the_functions_lines_that_find_each_failed_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let log = dir.path().join("functions.log");
+    let args = ["run", "events/system-two", "--out", out.to_str().unwrap(), "--log", log.to_str().unwrap()];
+    let output = firehose_local(&args, b"");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    let lines: Vec<serde_json::Value> =
+        fs::read_to_string(&log).unwrap().lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let failed: Vec<&serde_json::Value> = lines.iter().filter(|line| line["message"] == "record failed").collect();
+    let summaries = lines.iter().filter(|line| line["message"] == "batch transformed").count();
+    assert_eq!(summaries, 10, "one summary line per invocation");
+
+    let mut arrivals: Vec<i64> = Vec::new();
+    for file in files_below(&out.join("errors")) {
+        for line in fs::read(&file).unwrap().split(|byte| *byte == b'\n').filter(|line| !line.is_empty()) {
+            arrivals.push(ErrorRecord::read(line).unwrap().arrival_timestamp);
+        }
+    }
+    assert_eq!(failed.len(), 19, "one line per failed record");
+    assert_eq!(arrivals.len(), 19, "one error-output line per failed record");
+    for line in &failed {
+        let invocation = line["invocationId"].as_str().unwrap();
+        let record = line["record_id"].as_str().unwrap();
+        // Both name the lane (a stream, or `unrouted`) that batched the record.
+        let lane = record.rsplit_once('-').unwrap().0;
+        assert_eq!(invocation.rsplit_once('-').unwrap().0, lane, "{line}");
+        let arrival = line["approximateArrivalTimestamp"].as_i64().unwrap();
+        assert!(arrivals.contains(&arrival), "{line} finds no error-output line by arrivalTimestamp");
+        assert!(line["reason"].is_string() && line["code"].is_string(), "{line}");
+    }
+}
