@@ -64,18 +64,13 @@ pub struct KinesisRecordMetadata {
 
 /// A string as it is, a number as its JSON text; anything else is absent.
 fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    deserializer.deserialize_any(Lenient(|scalar| match scalar {
-        Scalar::Text(text) => Some(text),
-        Scalar::Number(number) => Some(number),
-    }))
+    deserializer.deserialize_any(Lenient(Some))
 }
 
 /// An integer number of milliseconds, as a number or as its decimal text (how
 /// `aws_lambda_events` writes it); anything else is absent.
 fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    deserializer.deserialize_any(Lenient(|scalar| match scalar {
-        Scalar::Text(text) | Scalar::Number(text) => text.parse().ok(),
-    }))
+    deserializer.deserialize_any(Lenient(|text: String| text.parse().ok()))
 }
 
 /// The metadata object; anything that is not an object is absent.
@@ -83,21 +78,16 @@ fn kinesis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<KinesisR
     deserializer.deserialize_any(Metadata)
 }
 
-/// A JSON scalar as text: a string's contents, or a number's JSON text.
-enum Scalar {
-    Text(String),
-    Number(String),
-}
-
 /// serde_json's `arbitrary_precision` hands a number to `deserialize_any` as a one-entry map
 /// under this key, its value the number's text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-/// Reads any JSON value without allocating for what it drops: a string or a number goes to
-/// `keep`, everything else (null, booleans, arrays, objects) is `None`.
+/// Reads any JSON value without allocating for what it drops: a string (its contents) or a
+/// number (its JSON text) goes to the function as text, everything else (null, booleans,
+/// arrays, objects) is `None`.
 struct Lenient<F>(F);
 
-impl<'de, T, F: FnOnce(Scalar) -> Option<T>> Visitor<'de> for Lenient<F> {
+impl<'de, T, F: FnOnce(String) -> Option<T>> Visitor<'de> for Lenient<F> {
     type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -105,23 +95,23 @@ impl<'de, T, F: FnOnce(Scalar) -> Option<T>> Visitor<'de> for Lenient<F> {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<T>, E> {
-        Ok((self.0)(Scalar::Text(text.to_owned())))
+        Ok((self.0)(text.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, text: String) -> Result<Option<T>, E> {
-        Ok((self.0)(Scalar::Text(text)))
+        Ok((self.0)(text))
     }
 
     fn visit_u64<E: de::Error>(self, number: u64) -> Result<Option<T>, E> {
-        Ok((self.0)(Scalar::Number(number.to_string())))
+        Ok((self.0)(number.to_string()))
     }
 
     fn visit_i64<E: de::Error>(self, number: i64) -> Result<Option<T>, E> {
-        Ok((self.0)(Scalar::Number(number.to_string())))
+        Ok((self.0)(number.to_string()))
     }
 
     fn visit_f64<E: de::Error>(self, number: f64) -> Result<Option<T>, E> {
-        Ok((self.0)(Scalar::Number(number.to_string())))
+        Ok((self.0)(number.to_string()))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
@@ -155,7 +145,7 @@ impl<'de, T, F: FnOnce(Scalar) -> Option<T>> Visitor<'de> for Lenient<F> {
                 }
             }
         }
-        Ok(number.and_then(|number| (self.0)(Scalar::Number(number))))
+        Ok(number.and_then(|number| (self.0)(number)))
     }
 }
 

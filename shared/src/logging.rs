@@ -296,7 +296,7 @@ impl Visit for LineFields<'_, '_> {
             let text = format!("{value:?}");
             let is_json = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
             if self.result.is_ok() {
-                self.result = self.name_owned(name).and_then(|()| match is_json {
+                self.result = self.name(name).and_then(|()| match is_json {
                     true => self.writer.write_str(&text),
                     false => write_json_string(self.writer, &text),
                 });
@@ -338,15 +338,6 @@ impl Visit for LineFields<'_, '_> {
 
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.field(field, |writer| write!(writer, "{value}"));
-    }
-}
-
-impl LineFields<'_, '_> {
-    /// `,"name":` for a name that is not a `'static` field name (a `json.` field's suffix).
-    fn name_owned(&mut self, name: &str) -> fmt::Result {
-        self.writer.write_char(',')?;
-        write_json_string(self.writer, name)?;
-        self.writer.write_char(':')
     }
 }
 

@@ -53,12 +53,9 @@ impl Invocation<'_> {
     }
 }
 
-/// The system clock in milliseconds since the Unix epoch (0 before it).
+/// The system clock in milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    jiff::Timestamp::now().as_millisecond()
 }
 
 /// Transforms a batch for the Lambda runtime.

@@ -15,15 +15,13 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
 use shim::firehose::{FirehoseEvent, RecordResult};
 use shim::{lambda, respond, Stream};
+use support::capture::Captured;
 use support::{b64, event, log_schema};
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 /// Every distinctive piece of customer data the batches carry (short digit runs are left out:
@@ -66,34 +64,12 @@ const SECRETS: &[&str] = &[
     "PK-Zebulon",
 ];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
-
 /// Runs `f` with the functions' JSON subscriber at TRACE and returns what it logged.
 fn capture<T>(f: impl FnOnce() -> T) -> (T, String) {
     let captured = Captured::default();
     let subscriber = shim::logging::json_logs(captured.clone(), EnvFilter::new("trace"));
     let result = tracing::subscriber::with_default(subscriber, f);
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     (result, text)
 }
 

@@ -1,33 +1,15 @@
 use super::*;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+#[path = "../../tests/support/capture.rs"]
+mod capture;
 
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Captured {
-        self.clone()
-    }
-}
+use capture::Captured;
 
 fn json_lines(directives: &str, f: impl FnOnce()) -> Vec<Value> {
     let captured = Captured::default();
     tracing::subscriber::with_default(json_logs(captured.clone(), EnvFilter::new(directives)), f);
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     text.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))).collect()
 }
 
@@ -134,7 +116,7 @@ fn text_lines_name_the_span_fields() {
         let _entered = span.enter();
         tracing::warn!(record_id = "r-1", "record failed");
     });
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     assert!(text.contains("WARN invocation{requestId=\"req-1\"}: record failed record_id=\"r-1\""), "{text}");
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The units a MetricDefinition may name.
 const UNITS: &[&str] = &[
@@ -44,17 +44,13 @@ pub fn check(line: &str) -> Vec<(String, Vec<String>, String, Vec<f64>)> {
     let root: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"));
     let root = root.as_object().unwrap_or_else(|| panic!("the root is not an object: {line}"));
     let aws = root["_aws"].as_object().unwrap_or_else(|| panic!("no _aws object: {line}"));
-    for key in aws.keys() {
-        assert!(["Timestamp", "CloudWatchMetrics"].contains(&key.as_str()), "unknown _aws member {key}: {line}");
-    }
+    only_members(aws, &["Timestamp", "CloudWatchMetrics"], "_aws member", line);
     assert!(aws["Timestamp"].as_u64().is_some(), "Timestamp is not a non-negative integer of milliseconds: {line}");
     let directives = aws["CloudWatchMetrics"].as_array().unwrap_or_else(|| panic!("CloudWatchMetrics: {line}"));
     let mut extracted = Vec::new();
     for directive in directives {
         let directive = directive.as_object().unwrap();
-        for key in directive.keys() {
-            assert!(["Namespace", "Dimensions", "Metrics"].contains(&key.as_str()), "unknown member {key}: {line}");
-        }
+        only_members(directive, &["Namespace", "Dimensions", "Metrics"], "member", line);
         let namespace = directive["Namespace"].as_str().unwrap();
         assert!((1..=255).contains(&namespace.len()));
         let sets = directive["Dimensions"].as_array().unwrap();
@@ -73,9 +69,7 @@ pub fn check(line: &str) -> Vec<(String, Vec<String>, String, Vec<f64>)> {
         let mut names = BTreeSet::new();
         for metric in metrics {
             let metric = metric.as_object().unwrap();
-            for key in metric.keys() {
-                assert!(["Name", "Unit", "StorageResolution"].contains(&key.as_str()), "unknown member {key}: {line}");
-            }
+            only_members(metric, &["Name", "Unit", "StorageResolution"], "member", line);
             let name = metric["Name"].as_str().unwrap();
             assert!((1..=255).contains(&name.len()));
             assert!(names.insert(name), "metric {name} declared twice: {line}");
@@ -97,4 +91,12 @@ pub fn check(line: &str) -> Vec<(String, Vec<String>, String, Vec<f64>)> {
         }
     }
     extracted
+}
+
+/// Fails on a member of `object` the specification does not define there (`what` names the
+/// kind of member in the message).
+fn only_members(object: &Map<String, Value>, allowed: &[&str], what: &str, line: &str) {
+    for key in object.keys() {
+        assert!(allowed.contains(&key.as_str()), "unknown {what} {key}: {line}");
+    }
 }

@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+pub mod capture;
 pub mod emf;
 pub mod log_schema;
 
