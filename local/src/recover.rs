@@ -23,7 +23,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -37,6 +36,7 @@ use crate::clock::{fnv1a, uuid_like};
 use crate::error_output::ErrorRecord;
 use crate::kinesis::{self, Entry, Retry};
 use crate::layout::{folder, object_name, Kind};
+use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
 
 /// Where the journal objects live (never read as sources).
@@ -251,14 +251,7 @@ async fn pending_outputs(
         if exists(clients, bucket, &journal.source).await? {
             outputs.extend(journal.outputs);
         } else if !dry_run {
-            clients
-                .s3
-                .delete_object()
-                .bucket(bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(|error| s3_error("delete", bucket, &key, &error))?;
+            delete(clients, bucket, &key).await?;
         }
     }
     Ok(outputs)
@@ -410,14 +403,7 @@ async fn replay_source(
         return Ok(());
     }
     move_object(clients, options, key, &destination).await?;
-    clients
-        .s3
-        .delete_object()
-        .bucket(bucket)
-        .key(&journal_key)
-        .send()
-        .await
-        .map_err(|error| s3_error("delete", bucket, &journal_key, &error))?;
+    delete(clients, bucket, &journal_key).await?;
     *recovery.moved.entry(source_folder(key)).or_default() += 1;
     Ok(())
 }
@@ -520,31 +506,6 @@ fn chunks<T>(records: &[(Pending, T)], limit: usize) -> Vec<&[(Pending, T)]> {
     chunks
 }
 
-/// An object's bytes; `None` when there is no such key.
-async fn get(clients: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, Error> {
-    let response = match clients.s3.get_object().bucket(bucket).key(key).send().await {
-        Ok(response) => response,
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
-        Err(error) => return Err(s3_error("read", bucket, key, &error)),
-    };
-    let body =
-        response.body.collect().await.map_err(|error| Error(format!("cannot read s3://{bucket}/{key}: {error}")))?;
-    Ok(Some(body.into_bytes().to_vec()))
-}
-
-async fn put(clients: &Clients, bucket: &str, key: &str, content: Vec<u8>) -> Result<(), Error> {
-    clients
-        .s3
-        .put_object()
-        .bucket(bucket)
-        .key(key)
-        .body(ByteStream::from(content))
-        .send()
-        .await
-        .map_err(|error| s3_error("write", bucket, key, &error))?;
-    Ok(())
-}
-
 async fn put_journal(clients: &Clients, bucket: &str, key: &str, journal: &Journal) -> Result<(), Error> {
     let content = serde_json::to_vec(journal).map_err(|error| Error(error.to_string()))?;
     put(clients, bucket, key, content).await
@@ -571,15 +532,6 @@ async fn write_once(
     Ok(())
 }
 
-/// Whether an object is there.
-async fn exists(clients: &Clients, bucket: &str, key: &str) -> Result<bool, Error> {
-    match clients.s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(_) => Ok(true),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
-        Err(error) => Err(s3_error("look up", bucket, key, &error)),
-    }
-}
-
 /// Copies the source to its `replayed/` key, then deletes it.
 async fn move_object(clients: &Clients, options: &Options, key: &str, destination: &str) -> Result<(), Error> {
     let bucket = &options.bucket;
@@ -595,15 +547,7 @@ async fn move_object(clients: &Clients, options: &Options, key: &str, destinatio
         .send()
         .await
         .map_err(|error| s3_error("copy", bucket, key, &error))?;
-    clients
-        .s3
-        .delete_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|error| s3_error("delete", bucket, key, &error))?;
-    Ok(())
+    delete(clients, bucket, key).await
 }
 
 /// A key percent-encoded for `x-amz-copy-source` (slashes kept).
