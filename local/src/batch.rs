@@ -21,6 +21,14 @@ pub struct Pending {
     pub attempts_before: u64,
 }
 
+impl Pending {
+    /// The record's bytes as a buffer counts them: its decoded size, from the base64 length
+    /// (without decoding; invalid base64 counts alike).
+    pub fn size(&self) -> usize {
+        self.data.len() / 4 * 3
+    }
+}
+
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

@@ -102,8 +102,9 @@ impl Pipeline {
         arrival_ms: i64,
         attempts_before: u64,
     ) -> Result<(), Error> {
-        let size = data.len() / 4 * 3;
-        self.push(lane, Pending { data, arrival_ms, attempts_before }, size)
+        let pending = Pending { data, arrival_ms, attempts_before };
+        let size = pending.size();
+        self.push(lane, pending, size)
     }
 
     fn push(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {

@@ -494,7 +494,7 @@ fn chunks<T>(records: &[(Pending, T)], limit: usize) -> Vec<&[(Pending, T)]> {
     let mut start = 0;
     let mut bytes = 0;
     for (i, (pending, _)) in records.iter().enumerate() {
-        let size = pending.data.len() / 4 * 3;
+        let size = pending.size();
         if i > start && bytes + size > limit {
             chunks.extend(records.get(start..i));
             start = i;
