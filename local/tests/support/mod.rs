@@ -79,27 +79,27 @@ impl Moto {
         moto
     }
 
-    pub fn s3(&self) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+    /// The one configuration both clients share: this server, the test region and credentials.
+    fn sdk_config(&self) -> aws_config::SdkConfig {
+        use aws_sdk_s3::config::{Credentials, Region, SharedCredentialsProvider};
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
             .http_client(http_client())
             .endpoint_url(&self.endpoint)
-            .region(aws_sdk_s3::config::Region::new(REGION))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests"))
-            .force_path_style(true)
-            .build();
+            .region(Region::new(REGION))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "testing", "testing", None, None, "tests",
+            )))
+            .build()
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk_config()).force_path_style(true).build();
         aws_sdk_s3::Client::from_conf(config)
     }
 
     pub fn kinesis(&self) -> aws_sdk_kinesis::Client {
-        let config = aws_sdk_kinesis::Config::builder()
-            .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
-            .http_client(http_client())
-            .endpoint_url(&self.endpoint)
-            .region(aws_sdk_kinesis::config::Region::new(REGION))
-            .credentials_provider(aws_sdk_kinesis::config::Credentials::new("testing", "testing", None, None, "tests"))
-            .build();
-        aws_sdk_kinesis::Client::from_conf(config)
+        aws_sdk_kinesis::Client::new(&self.sdk_config())
     }
 }
 
