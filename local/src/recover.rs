@@ -147,7 +147,7 @@ struct Journal {
 /// One source object's records after the transformation, per lane.
 #[derive(Debug, Default)]
 struct Transformed {
-    /// System One lines, per lane.
+    /// System One lines, per lane, for an S3 target.
     data: BTreeMap<Lane, Vec<u8>>,
     /// Raw events that now pass (Ok), per lane, for a Kinesis target.
     events: BTreeMap<Lane, Vec<Vec<u8>>>,
@@ -435,6 +435,7 @@ fn transform(
 ) -> Result<Transformed, Error> {
     let from_path = route::lane_for_path(std::path::Path::new(key));
     let now_ms = options.clock.now_ms();
+    let to_kinesis = matches!(options.target, Target::Kinesis { .. });
     let mut lanes: BTreeMap<Lane, Vec<(Pending, String)>> = BTreeMap::new();
     let mut transformed = Transformed::default();
     for (number, line) in content.split(|byte| *byte == b'\n').enumerate() {
@@ -467,12 +468,13 @@ fn transform(
             let verdicts = batch::invoke(transformer, &invocation, &pendings, tally)?;
             for ((verdict, pending), (_, arn)) in verdicts.into_iter().zip(&pendings).zip(chunk) {
                 match verdict {
-                    Verdict::Ok(line) => {
-                        transformed.data.entry(lane).or_default().extend_from_slice(&line);
+                    // Only what the target takes: the raw event for Kinesis, else the line.
+                    Verdict::Ok(_) if to_kinesis => {
                         if let Ok(event) = base64::engine::general_purpose::STANDARD.decode(&pending.data) {
                             transformed.events.entry(lane).or_default().push(event);
                         }
                     }
+                    Verdict::Ok(line) => transformed.data.entry(lane).or_default().extend_from_slice(&line),
                     Verdict::Dropped => {}
                     Verdict::Failed(mut record) => {
                         // Keep the source's own ARN (the deployed function), not the batch's first.
