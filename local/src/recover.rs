@@ -20,7 +20,7 @@
 //! A source with a line that is not an error-output record, or with records that could not be
 //! put on Kinesis, is not moved: it is reported, and a rerun picks it up again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
 use base64::Engine;
@@ -141,7 +141,7 @@ struct Journal {
     /// Kinesis target: the records (by position among the source's recovered ones, per stream)
     /// already put.
     #[serde(default)]
-    put: BTreeMap<String, Vec<usize>>,
+    put: BTreeMap<String, BTreeSet<usize>>,
 }
 
 /// One source object's records after the transformation, per lane.
@@ -374,9 +374,8 @@ async fn replay_source(
                 recovery.put += outcome.put;
                 recovery.retried_calls += outcome.retried_calls;
                 recovery.retried_entries += outcome.retried_entries;
-                let failed: Vec<usize> = outcome.failed.iter().map(|(i, _)| *i).collect();
+                let failed: BTreeSet<usize> = outcome.failed.iter().map(|(i, _)| *i).collect();
                 done.extend(todo.iter().enumerate().filter(|(n, _)| !failed.contains(n)).map(|(_, i)| *i));
-                done.sort_unstable();
                 if !outcome.failed.is_empty() {
                     complete = false;
                     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
