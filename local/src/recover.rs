@@ -435,7 +435,8 @@ fn transform(
     let from_path = route::lane_for_path(std::path::Path::new(key));
     let now_ms = options.clock.now_ms();
     let to_kinesis = matches!(options.target, Target::Kinesis { .. });
-    let mut lanes: BTreeMap<Lane, Vec<(Pending, String)>> = BTreeMap::new();
+    // Per lane, the records and (aligned) the ARNs of the functions they failed in.
+    let mut lanes: BTreeMap<Lane, (Vec<Pending>, Vec<String>)> = BTreeMap::new();
     let mut transformed = Transformed::default();
     for (number, line) in content.split(|byte| *byte == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -448,15 +449,19 @@ fn transform(
         let lane = crate::replay::lane_of(&record, options.forced, from_path);
         let arrival_ms = if record.arrival_timestamp > 0 { record.arrival_timestamp } else { now_ms };
         let pending = Pending { data: record.raw_data, arrival_ms, attempts_before: record.attempts_made };
-        lanes.entry(lane).or_default().push((pending, record.lambda_arn));
+        let (pendings, arns) = lanes.entry(lane).or_default();
+        pendings.push(pending);
+        arns.push(record.lambda_arn);
     }
-    for (lane, records) in lanes {
+    for (lane, (pendings, arns)) in lanes {
         let stream = lane.transformer_stream();
         let transformer = transformers.get(&stream).ok_or_else(|| Error(format!("no {stream} function")))?;
         let tally = report.lanes.entry(lane).or_default();
-        for chunk in chunks(&records, options.buffer_bytes) {
-            let pendings: Vec<Pending> = chunk.iter().map(|(pending, _)| pending.clone()).collect();
-            let arn = chunk.first().map(|(_, arn)| arn.clone()).unwrap_or_default();
+        let mut offset = 0;
+        for chunk in chunks(&pendings, options.buffer_bytes) {
+            let chunk_arns = arns.get(offset..offset + chunk.len()).unwrap_or_default();
+            offset += chunk.len();
+            let arn = chunk_arns.first().cloned().unwrap_or_default();
             let invocation = Invocation {
                 invocation_id: format!("replay-{}", uuid_like(&[key.as_bytes(), lane.name().as_bytes()])),
                 record_prefix: lane.name(),
@@ -464,8 +469,8 @@ fn transform(
                 lambda_arn: &arn,
                 ended_ms: options.clock.now_ms(),
             };
-            let verdicts = batch::invoke(transformer, &invocation, &pendings, tally)?;
-            for ((verdict, pending), (_, arn)) in verdicts.into_iter().zip(&pendings).zip(chunk) {
+            let verdicts = batch::invoke(transformer, &invocation, chunk, tally)?;
+            for ((verdict, pending), arn) in verdicts.into_iter().zip(chunk).zip(chunk_arns) {
                 match verdict {
                     // Only what the target takes: the raw event for Kinesis, else the line.
                     Verdict::Ok(_) if to_kinesis => {
@@ -490,11 +495,11 @@ fn transform(
 }
 
 /// Consecutive records of at most `limit` bytes of data (at least one record each).
-fn chunks<T>(records: &[(Pending, T)], limit: usize) -> Vec<&[(Pending, T)]> {
+fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
-    for (i, (pending, _)) in records.iter().enumerate() {
+    for (i, pending) in records.iter().enumerate() {
         let size = pending.size();
         if i > start && bytes + size > limit {
             chunks.extend(records.get(start..i));
@@ -580,6 +585,15 @@ mod tests {
         );
         assert_eq!(replayed_key("errors/o"), "errors/replayed/o");
         assert_eq!(encode_key("errors/a b+c/$x"), "errors/a%20b%2Bc/%24x");
+    }
+
+    #[test]
+    fn chunks_stay_within_the_buffer() {
+        let record = |bytes: usize| Pending { data: "A".repeat(bytes / 3 * 4), arrival_ms: 0, attempts_before: 0 };
+        let records = [record(300), record(600), record(300), record(1500), record(3)];
+        let sizes: Vec<usize> = chunks(&records, 1000).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [2, 1, 1, 1]);
+        assert!(chunks(&[], 1000).is_empty());
     }
 
     #[test]
