@@ -442,16 +442,14 @@ fn transform(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let Some(record) = ErrorRecord::read(line) else {
+        let Some(mut record) = ErrorRecord::read(line) else {
             transformed.unreadable.push(number + 1);
             continue;
         };
         let lane = crate::replay::lane_of(&record, options.forced, from_path);
-        let arrival_ms = if record.arrival_timestamp > 0 { record.arrival_timestamp } else { now_ms };
-        let pending = Pending { data: record.raw_data, arrival_ms, attempts_before: record.attempts_made };
         let (pendings, arns) = lanes.entry(lane).or_default();
-        pendings.push(pending);
-        arns.push(record.lambda_arn);
+        arns.push(std::mem::take(&mut record.lambda_arn));
+        pendings.push(Pending::replayed(record, now_ms));
     }
     for (lane, (pendings, arns)) in lanes {
         let stream = lane.transformer_stream();
