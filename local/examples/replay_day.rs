@@ -17,18 +17,17 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
 use firehose_local::kinesis::Retry;
 use firehose_local::recover::{self, Options, Target};
-use firehose_local::{aws, events, Clock};
+use firehose_local::{aws, events, object, Clock};
 use shim::config::Config;
 use shim::Stream;
 
 const BUCKET: &str = "replay-day";
 
-fn object(stream: Stream, hour: usize, records: usize, lines: &[Vec<u8>]) -> Vec<u8> {
+fn error_object(stream: Stream, hour: usize, records: usize, lines: &[Vec<u8>]) -> Vec<u8> {
     let member = if hour.is_multiple_of(2) { "lambdaArn" } else { "lambdaARN" };
     let mut text = String::new();
     for i in 0..records {
@@ -68,8 +67,7 @@ fn main() {
                     "errors/{0}/processing-failed/2026/11/29/{hour:02}/prod-{0}-1-2026-11-29-{hour:02}-10-00-{objects:08}{name}",
                     stream.name()
                 );
-                let body = ByteStream::from(object(stream, hour, records, &lines));
-                clients.s3.put_object().bucket(BUCKET).key(key).body(body).send().await.unwrap();
+                object::put(&clients, BUCKET, &key, error_object(stream, hour, records, &lines)).await.unwrap();
                 objects += 1;
             }
         }

@@ -21,6 +21,21 @@ pub struct Pending {
     pub attempts_before: u64,
 }
 
+impl Pending {
+    /// A record read back from the error output, for its next attempt: its `rawData`, its
+    /// `arrivalTimestamp` (`now_ms` when the line has none) and the attempts it has had.
+    pub fn replayed(record: ErrorRecord, now_ms: i64) -> Pending {
+        let arrival_ms = if record.arrival_timestamp > 0 { record.arrival_timestamp } else { now_ms };
+        Pending { data: record.raw_data, arrival_ms, attempts_before: record.attempts_made }
+    }
+
+    /// The record's bytes as a buffer counts them: its decoded size, from the base64 length
+    /// (without decoding; invalid base64 counts alike).
+    pub fn size(&self) -> usize {
+        self.data.len() / 4 * 3
+    }
+}
+
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

@@ -46,10 +46,7 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
         concurrency: usize::from(command.concurrency),
         fail_move: command.fail_move,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| Error(format!("cannot start the async runtime: {error}")))?;
+    let runtime = runtime()?;
     let bar = progress(common.quiet);
     let ticker = bar.clone();
     let recovery = runtime.block_on(async {
@@ -91,10 +88,7 @@ pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Sourc
     let ticker = bar.clone();
     let report = run::run(settings, sources, common.stream, move |bytes| ticker.inc(bytes))?;
     bar.finish_and_clear();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| Error(format!("cannot start the async runtime: {error}")))?;
+    let runtime = runtime()?;
     let uploaded = runtime.block_on(async {
         let clients = aws::clients().await;
         upload::upload(&clients, &bucket, &staging, &report.written).await
@@ -111,6 +105,15 @@ pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Sourc
     println!();
     print!("{}", report.table());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The runtime the SDK's calls run on: one thread (the calls overlap, the work between them is
+/// the transformation's).
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Error(format!("cannot start the async runtime: {error}")))
 }
 
 fn target(to: &str) -> Result<Target, Error> {

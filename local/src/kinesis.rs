@@ -10,6 +10,7 @@ use std::time::Duration;
 use aws_sdk_kinesis::primitives::Blob;
 use aws_sdk_kinesis::types::PutRecordsRequestEntry;
 use serde_json::Value;
+use shim::layout::{Rule, Source};
 use shim::Stream;
 
 use crate::aws::{backoff, error_code};
@@ -37,19 +38,13 @@ const RETRYABLE: [&str; 8] = [
     "connection failed",
 ];
 
-/// The key fields of a stream's events, v2 (`data.<camelCase>`) and v1 (`payload.<snake_case>`),
-/// in the spec's order.
-fn key_fields(stream: Stream) -> &'static [(&'static str, &'static str)] {
-    match stream {
-        Stream::Customers => &[("customerNumber", "customer_number")],
-        Stream::Orders | Stream::Estimates => &[("orderNumber", "order_number")],
-        Stream::OrderLines => &[("orderNumber", "order_number"), ("lineNumber", "line_number")],
-        Stream::Invoices => &[("invoiceNumber", "invoice_number")],
-        Stream::InvoiceLines => &[("invoiceNumber", "invoice_number"), ("lineNumber", "line_number")],
-        Stream::Shipments => &[("shipmentNumber", "shipment_number")],
-        Stream::ShippingAddresses => &[("customerNumber", "customer_number"), ("addressId", "address_id")],
-        Stream::VirtualRequests => &[("requestNumber", "request_number")],
-    }
+/// The key fields of a stream's events, v2 (`data.<camelCase>`) and v1 (`payload.<snake_case>`)
+/// source names, in the spec's order: the layout's `Key` fields.
+fn key_fields(stream: Stream) -> impl Iterator<Item = (&'static str, &'static str)> {
+    stream.layout().fields.iter().filter(|field| field.rule == Rule::Key).filter_map(|field| match field.source {
+        Source::Payload { v2, v1 } => Some((v2, v1)),
+        Source::Envelope => None,
+    })
 }
 
 /// The partition key the API gives an event of `stream`: its key values as written (a
@@ -66,8 +61,7 @@ pub fn partition_key(stream: Stream, event: &[u8]) -> Option<String> {
         _ => return None,
     };
     let values: Option<Vec<String>> = key_fields(stream)
-        .iter()
-        .map(|(camel, snake)| match body.get(if v2 { *camel } else { *snake })? {
+        .map(|(camel, snake)| match body.get(if v2 { camel } else { snake })? {
             Value::String(text) => Some(text.clone()),
             Value::Number(number) => Some(number.to_string()),
             _ => None,
@@ -228,6 +222,19 @@ async fn put_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_fields_are_the_apis() {
+        let fields = |stream| key_fields(stream).collect::<Vec<_>>();
+        assert_eq!(fields(Stream::Customers), [("customerNumber", "customer_number")]);
+        assert_eq!(fields(Stream::Estimates), [("orderNumber", "order_number")]);
+        assert_eq!(fields(Stream::InvoiceLines), [("invoiceNumber", "invoice_number"), ("lineNumber", "line_number")]);
+        assert_eq!(
+            fields(Stream::ShippingAddresses),
+            [("customerNumber", "customer_number"), ("addressId", "address_id")]
+        );
+        assert_eq!(fields(Stream::VirtualRequests), [("requestNumber", "request_number")]);
+    }
 
     #[test]
     fn partition_keys_follow_the_api() {

@@ -24,6 +24,7 @@ pub mod events;
 pub mod input;
 pub mod kinesis;
 pub mod layout;
+pub mod object;
 pub mod pipeline;
 pub mod recover;
 pub mod replay;

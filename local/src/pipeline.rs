@@ -95,15 +95,9 @@ impl Pipeline {
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
     /// an earlier attempt recorded about it.
-    pub fn put_encoded(
-        &mut self,
-        lane: Lane,
-        data: String,
-        arrival_ms: i64,
-        attempts_before: u64,
-    ) -> Result<(), Error> {
-        let size = data.len() / 4 * 3;
-        self.push(lane, Pending { data, arrival_ms, attempts_before }, size)
+    pub fn put_encoded(&mut self, lane: Lane, pending: Pending) -> Result<(), Error> {
+        let size = pending.size();
+        self.push(lane, pending, size)
     }
 
     fn push(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {

@@ -20,10 +20,9 @@
 //! A source with a line that is not an error-output record, or with records that could not be
 //! put on Kinesis, is not moved: it is reported, and a rerun picks it up again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
-use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -37,6 +36,7 @@ use crate::clock::{fnv1a, uuid_like};
 use crate::error_output::ErrorRecord;
 use crate::kinesis::{self, Entry, Retry};
 use crate::layout::{folder, object_name, Kind};
+use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
 
 /// Where the journal objects live (never read as sources).
@@ -141,13 +141,13 @@ struct Journal {
     /// Kinesis target: the records (by position among the source's recovered ones, per stream)
     /// already put.
     #[serde(default)]
-    put: BTreeMap<String, Vec<usize>>,
+    put: BTreeMap<String, BTreeSet<usize>>,
 }
 
 /// One source object's records after the transformation, per lane.
 #[derive(Debug, Default)]
 struct Transformed {
-    /// System One lines, per lane.
+    /// System One lines, per lane, for an S3 target.
     data: BTreeMap<Lane, Vec<u8>>,
     /// Raw events that now pass (Ok), per lane, for a Kinesis target.
     events: BTreeMap<Lane, Vec<Vec<u8>>>,
@@ -251,14 +251,7 @@ async fn pending_outputs(
         if exists(clients, bucket, &journal.source).await? {
             outputs.extend(journal.outputs);
         } else if !dry_run {
-            clients
-                .s3
-                .delete_object()
-                .bucket(bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(|error| s3_error("delete", bucket, &key, &error))?;
+            delete(clients, bucket, &key).await?;
         }
     }
     Ok(outputs)
@@ -381,9 +374,8 @@ async fn replay_source(
                 recovery.put += outcome.put;
                 recovery.retried_calls += outcome.retried_calls;
                 recovery.retried_entries += outcome.retried_entries;
-                let failed: Vec<usize> = outcome.failed.iter().map(|(i, _)| *i).collect();
+                let failed: BTreeSet<usize> = outcome.failed.iter().map(|(i, _)| *i).collect();
                 done.extend(todo.iter().enumerate().filter(|(n, _)| !failed.contains(n)).map(|(_, i)| *i));
-                done.sort_unstable();
                 if !outcome.failed.is_empty() {
                     complete = false;
                     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
@@ -410,14 +402,7 @@ async fn replay_source(
         return Ok(());
     }
     move_object(clients, options, key, &destination).await?;
-    clients
-        .s3
-        .delete_object()
-        .bucket(bucket)
-        .key(&journal_key)
-        .send()
-        .await
-        .map_err(|error| s3_error("delete", bucket, &journal_key, &error))?;
+    delete(clients, bucket, &journal_key).await?;
     *recovery.moved.entry(source_folder(key)).or_default() += 1;
     Ok(())
 }
@@ -449,28 +434,32 @@ fn transform(
 ) -> Result<Transformed, Error> {
     let from_path = route::lane_for_path(std::path::Path::new(key));
     let now_ms = options.clock.now_ms();
-    let mut lanes: BTreeMap<Lane, Vec<(Pending, String)>> = BTreeMap::new();
+    let to_kinesis = matches!(options.target, Target::Kinesis { .. });
+    // Per lane, the records and (aligned) the ARNs of the functions they failed in.
+    let mut lanes: BTreeMap<Lane, (Vec<Pending>, Vec<String>)> = BTreeMap::new();
     let mut transformed = Transformed::default();
     for (number, line) in content.split(|byte| *byte == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let Some(record) = ErrorRecord::read(line) else {
+        let Some(mut record) = ErrorRecord::read(line) else {
             transformed.unreadable.push(number + 1);
             continue;
         };
         let lane = crate::replay::lane_of(&record, options.forced, from_path);
-        let arrival_ms = if record.arrival_timestamp > 0 { record.arrival_timestamp } else { now_ms };
-        let pending = Pending { data: record.raw_data, arrival_ms, attempts_before: record.attempts_made };
-        lanes.entry(lane).or_default().push((pending, record.lambda_arn));
+        let (pendings, arns) = lanes.entry(lane).or_default();
+        arns.push(std::mem::take(&mut record.lambda_arn));
+        pendings.push(Pending::replayed(record, now_ms));
     }
-    for (lane, records) in lanes {
+    for (lane, (pendings, arns)) in lanes {
         let stream = lane.transformer_stream();
         let transformer = transformers.get(&stream).ok_or_else(|| Error(format!("no {stream} function")))?;
         let tally = report.lanes.entry(lane).or_default();
-        for chunk in chunks(&records, options.buffer_bytes) {
-            let pendings: Vec<Pending> = chunk.iter().map(|(pending, _)| pending.clone()).collect();
-            let arn = chunk.first().map(|(_, arn)| arn.clone()).unwrap_or_default();
+        let mut offset = 0;
+        for chunk in chunks(&pendings, options.buffer_bytes) {
+            let chunk_arns = arns.get(offset..offset + chunk.len()).unwrap_or_default();
+            offset += chunk.len();
+            let arn = chunk_arns.first().cloned().unwrap_or_default();
             let invocation = Invocation {
                 invocation_id: format!("replay-{}", uuid_like(&[key.as_bytes(), lane.name().as_bytes()])),
                 record_prefix: lane.name(),
@@ -478,15 +467,16 @@ fn transform(
                 lambda_arn: &arn,
                 ended_ms: options.clock.now_ms(),
             };
-            let verdicts = batch::invoke(transformer, &invocation, &pendings, tally)?;
-            for ((verdict, pending), (_, arn)) in verdicts.into_iter().zip(&pendings).zip(chunk) {
+            let verdicts = batch::invoke(transformer, &invocation, chunk, tally)?;
+            for ((verdict, pending), arn) in verdicts.into_iter().zip(chunk).zip(chunk_arns) {
                 match verdict {
-                    Verdict::Ok(line) => {
-                        transformed.data.entry(lane).or_default().extend_from_slice(&line);
+                    // Only what the target takes: the raw event for Kinesis, else the line.
+                    Verdict::Ok(_) if to_kinesis => {
                         if let Ok(event) = base64::engine::general_purpose::STANDARD.decode(&pending.data) {
                             transformed.events.entry(lane).or_default().push(event);
                         }
                     }
+                    Verdict::Ok(line) => transformed.data.entry(lane).or_default().extend_from_slice(&line),
                     Verdict::Dropped => {}
                     Verdict::Failed(mut record) => {
                         // Keep the source's own ARN (the deployed function), not the batch's first.
@@ -503,12 +493,12 @@ fn transform(
 }
 
 /// Consecutive records of at most `limit` bytes of data (at least one record each).
-fn chunks<T>(records: &[(Pending, T)], limit: usize) -> Vec<&[(Pending, T)]> {
+fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
-    for (i, (pending, _)) in records.iter().enumerate() {
-        let size = pending.data.len() / 4 * 3;
+    for (i, pending) in records.iter().enumerate() {
+        let size = pending.size();
         if i > start && bytes + size > limit {
             chunks.extend(records.get(start..i));
             start = i;
@@ -518,31 +508,6 @@ fn chunks<T>(records: &[(Pending, T)], limit: usize) -> Vec<&[(Pending, T)]> {
     }
     chunks.extend(records.get(start..).filter(|rest| !rest.is_empty()));
     chunks
-}
-
-/// An object's bytes; `None` when there is no such key.
-async fn get(clients: &Clients, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, Error> {
-    let response = match clients.s3.get_object().bucket(bucket).key(key).send().await {
-        Ok(response) => response,
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
-        Err(error) => return Err(s3_error("read", bucket, key, &error)),
-    };
-    let body =
-        response.body.collect().await.map_err(|error| Error(format!("cannot read s3://{bucket}/{key}: {error}")))?;
-    Ok(Some(body.into_bytes().to_vec()))
-}
-
-async fn put(clients: &Clients, bucket: &str, key: &str, content: Vec<u8>) -> Result<(), Error> {
-    clients
-        .s3
-        .put_object()
-        .bucket(bucket)
-        .key(key)
-        .body(ByteStream::from(content))
-        .send()
-        .await
-        .map_err(|error| s3_error("write", bucket, key, &error))?;
-    Ok(())
 }
 
 async fn put_journal(clients: &Clients, bucket: &str, key: &str, journal: &Journal) -> Result<(), Error> {
@@ -571,15 +536,6 @@ async fn write_once(
     Ok(())
 }
 
-/// Whether an object is there.
-async fn exists(clients: &Clients, bucket: &str, key: &str) -> Result<bool, Error> {
-    match clients.s3.head_object().bucket(bucket).key(key).send().await {
-        Ok(_) => Ok(true),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
-        Err(error) => Err(s3_error("look up", bucket, key, &error)),
-    }
-}
-
 /// Copies the source to its `replayed/` key, then deletes it.
 async fn move_object(clients: &Clients, options: &Options, key: &str, destination: &str) -> Result<(), Error> {
     let bucket = &options.bucket;
@@ -595,15 +551,7 @@ async fn move_object(clients: &Clients, options: &Options, key: &str, destinatio
         .send()
         .await
         .map_err(|error| s3_error("copy", bucket, key, &error))?;
-    clients
-        .s3
-        .delete_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|error| s3_error("delete", bucket, key, &error))?;
-    Ok(())
+    delete(clients, bucket, key).await
 }
 
 /// A key percent-encoded for `x-amz-copy-source` (slashes kept).
@@ -635,6 +583,15 @@ mod tests {
         );
         assert_eq!(replayed_key("errors/o"), "errors/replayed/o");
         assert_eq!(encode_key("errors/a b+c/$x"), "errors/a%20b%2Bc/%24x");
+    }
+
+    #[test]
+    fn chunks_stay_within_the_buffer() {
+        let record = |bytes: usize| Pending { data: "A".repeat(bytes / 3 * 4), arrival_ms: 0, attempts_before: 0 };
+        let records = [record(300), record(600), record(300), record(1500), record(3)];
+        let sizes: Vec<usize> = chunks(&records, 1000).iter().map(|chunk| chunk.len()).collect();
+        assert_eq!(sizes, [2, 1, 1, 1]);
+        assert!(chunks(&[], 1000).is_empty());
     }
 
     #[test]

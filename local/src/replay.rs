@@ -12,6 +12,7 @@
 use base64::Engine;
 use shim::Stream;
 
+use crate::batch::Pending;
 use crate::error_output::ErrorRecord;
 use crate::input::{self, Message, Source};
 use crate::{route, Error, Lane, Pipeline, Report, Settings};
@@ -47,8 +48,7 @@ pub fn replay(
         };
         let from_path = lanes_by_source.get(source).copied().flatten();
         let lane = lane_of(&record, forced, from_path);
-        let arrival = if record.arrival_timestamp > 0 { record.arrival_timestamp } else { now_ms };
-        pipeline.put_encoded(lane, record.raw_data, arrival, record.attempts_made)?;
+        pipeline.put_encoded(lane, Pending::replayed(record, now_ms))?;
     }
     if !unreadable.is_empty() {
         pipeline.keep_unreadable(&unreadable)?;

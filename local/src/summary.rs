@@ -108,8 +108,8 @@ impl Report {
         for (lane, tally) in &self.lanes {
             row(lane.name(), tally);
         }
-        row("total", &self.total());
         let total = self.total();
+        row("total", &total);
         let _ = writeln!(out, "{:<20} {:>12} {:>12} {:>12}", "event age", "min", "median", "max");
         for (lane, tally) in &self.lanes {
             if let Some(ages) = AgeFigures::of(&tally.ages_ms) {

@@ -5,10 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_sdk_s3::primitives::ByteStream;
-
-use crate::aws::{s3_error, Clients};
-use crate::Error;
+use crate::aws::Clients;
+use crate::{object, Error};
 
 /// Uploads `files` (under `root`) to `bucket`, each under its path relative to `root`; returns
 /// the `s3://` URLs written. An object already there is an error: object names carry a random
@@ -17,24 +15,11 @@ pub async fn upload(clients: &Clients, bucket: &str, root: &Path, files: &[PathB
     let mut written = Vec::with_capacity(files.len());
     for file in files {
         let key = key_of(root, file)?;
-        let exists = match clients.s3.head_object().bucket(bucket).key(&key).send().await {
-            Ok(_) => true,
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => false,
-            Err(error) => return Err(s3_error("look up", bucket, &key, &error)),
-        };
-        if exists {
+        if object::exists(clients, bucket, &key).await? {
             return Err(Error(format!("s3://{bucket}/{key} exists already; nothing is written over an object")));
         }
         let content = std::fs::read(file).map_err(|error| Error::io("cannot read", file, &error))?;
-        clients
-            .s3
-            .put_object()
-            .bucket(bucket)
-            .key(&key)
-            .body(ByteStream::from(content))
-            .send()
-            .await
-            .map_err(|error| s3_error("write", bucket, &key, &error))?;
+        object::put(clients, bucket, &key, content).await?;
         written.push(format!("s3://{bucket}/{key}"));
     }
     Ok(written)

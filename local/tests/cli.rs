@@ -31,15 +31,22 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Every file below `dir`, recursively.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_below(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 fn count_files(dir: &Path) -> usize {
-    fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|entry| entry.unwrap().path())
-                .map(|path| if path.is_dir() { count_files(&path) } else { 1 })
-                .sum()
-        })
-        .unwrap_or(0)
+    files_below(dir).len()
 }
 
 #[test]
@@ -136,20 +143,6 @@ fn replay_exits_0_only_when_everything_recovered() {
     assert!(text(&output.stdout).contains("1 of 2 records still fail"), "{}", text(&output.stdout));
     assert_eq!(count_files(&out.join("system-one/estimates")), 1);
     assert_eq!(count_files(&out.join("errors/estimates/processing-failed")), 1);
-}
-
-/// Every file below `dir`, recursively.
-fn files_below(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(dir).into_iter().flatten() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_below(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]

@@ -7,71 +7,46 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::fs;
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use firehose_local::events::{self, Expected};
 use shim::firehose::FirehoseResponse;
+use support::{root, Server};
+
+mod support;
 
 /// How long the invoke of a function may take, its first compilation included.
 const INVOKE_TIMEOUT_SECONDS: u64 = 900;
 /// How long the emulator may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
-}
-
-/// The emulator, stopped with its whole process group (it runs `cargo run` for each function)
+/// The emulator: it runs `cargo run` for each function, so its whole process group is stopped
 /// when dropped, also when an assertion fails.
 struct Emulator {
-    child: Child,
-    port: u16,
-    log: PathBuf,
+    server: Server,
 }
 
 impl Emulator {
     fn start(root: &Path) -> Emulator {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let log = std::env::temp_dir().join(format!("firehose-local-emulator-{}-{port}.log", std::process::id()));
-        let output = fs::File::create(&log).unwrap();
-        let child = Command::new("cargo")
-            .args(["lambda", "watch", "--ignore-changes", "--invoke-address", "127.0.0.1", "--invoke-port"])
-            .arg(port.to_string())
-            .args(["--timeout", &INVOKE_TIMEOUT_SECONDS.to_string()])
-            .args(["--env-var", "SYSTEM_ONE_TIMEZONE=America/Chicago"])
-            .current_dir(root)
-            .stdin(Stdio::null())
-            .stdout(output.try_clone().unwrap())
-            .stderr(output)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start cargo lambda watch: {error}"));
-        let emulator = Emulator { child, port, log };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < START_TIMEOUT,
-                "cargo lambda watch did not listen on port {port}; its log:\n{}",
-                emulator.log_text()
-            );
-            sleep(Duration::from_millis(200));
-        }
-        emulator
-    }
-
-    fn log_text(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
+        let server = Server::start("cargo lambda watch", START_TIMEOUT, |port| {
+            let mut command = Command::new("cargo");
+            command
+                .args(["lambda", "watch", "--ignore-changes", "--invoke-address", "127.0.0.1", "--invoke-port"])
+                .arg(port.to_string())
+                .args(["--timeout", &INVOKE_TIMEOUT_SECONDS.to_string()])
+                .args(["--env-var", "SYSTEM_ONE_TIMEZONE=America/Chicago"])
+                .current_dir(root);
+            command
+        });
+        Emulator { server }
     }
 
     fn invoke(&self, root: &Path, function: &str, data_file: &str) -> FirehoseResponse {
         let output = Command::new("cargo")
             .args(["lambda", "invoke", function, "--invoke-address", "127.0.0.1", "--invoke-port"])
-            .arg(self.port.to_string())
+            .arg(self.server.port.to_string())
             .args(["--data-file", data_file, "--output-format", "json"])
             .current_dir(root)
             .stdin(Stdio::null())
@@ -82,7 +57,7 @@ impl Emulator {
             "cargo lambda invoke {function} --data-file {data_file} failed: {}\n{}\nemulator log:\n{}",
             output.status,
             String::from_utf8_lossy(&output.stderr),
-            self.log_text()
+            self.server.log_text()
         );
         serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
             panic!(
@@ -90,25 +65,6 @@ impl Emulator {
                 String::from_utf8_lossy(&output.stdout)
             )
         })
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let kill = |signal: &str| Command::new("kill").args([signal, "--", &group]).stderr(Stdio::null()).status();
-        let _ = kill("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            sleep(Duration::from_millis(100));
-        }
-        // Whatever of the group is still there (the function processes it started).
-        let _ = kill("-KILL");
-        let _ = self.child.wait();
-        let _ = fs::remove_file(&self.log);
     }
 }
 

@@ -1,20 +1,20 @@
 //! What the bucket-replay tests share: moto in server mode on a free loopback port (stopped
 //! when dropped, also when a test panics), SDK clients pointed at it, and the binary run with
-//! the standard configuration chain pointed at it.
+//! the standard configuration chain pointed at it. The emulator test starts its server with
+//! [`Server`] too.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
+
+pub mod server;
+pub use server::Server;
 
 pub const REGION: &str = "us-east-1";
 
@@ -39,11 +39,10 @@ fn moto_server() -> PathBuf {
     })
 }
 
-/// A moto server of our own, killed with its process group when dropped.
+/// A moto server of our own, stopped with its process group when dropped.
 pub struct Moto {
-    child: Child,
+    server: Server,
     pub endpoint: String,
-    log: PathBuf,
 }
 
 impl Moto {
@@ -54,70 +53,36 @@ impl Moto {
     /// With extra environment for the server (`INITIAL_NO_AUTH_ACTION_COUNT=0` turns on its
     /// authentication, so that calls with unknown credentials are denied).
     pub fn start_with(env: &[(&str, &str)]) -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let log = std::env::temp_dir().join(format!("firehose-local-moto-{}-{port}.log", std::process::id()));
-        let output = fs::File::create(&log).unwrap();
-        let child = Command::new(moto_server())
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(output.try_clone().unwrap())
-            .stderr(output)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|error| panic!("cannot start moto_server: {error}"));
-        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}"), log };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "moto_server did not listen on port {port}; its log:\n{}",
-                fs::read_to_string(&moto.log).unwrap_or_default()
-            );
-            sleep(Duration::from_millis(100));
-        }
-        moto
+        let server = Server::start("moto_server", Duration::from_secs(60), |port| {
+            let mut command = Command::new(moto_server());
+            command.args(["-H", "127.0.0.1", "-p", &port.to_string()]).envs(env.iter().copied());
+            command
+        });
+        let endpoint = format!("http://127.0.0.1:{}", server.port);
+        Moto { server, endpoint }
+    }
+
+    /// The one configuration both clients share: this server, the test region and credentials.
+    fn sdk_config(&self) -> aws_config::SdkConfig {
+        use aws_sdk_s3::config::{Credentials, Region, SharedCredentialsProvider};
+        aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .http_client(http_client())
+            .endpoint_url(&self.endpoint)
+            .region(Region::new(REGION))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "testing", "testing", None, None, "tests",
+            )))
+            .build()
     }
 
     pub fn s3(&self) -> aws_sdk_s3::Client {
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-            .http_client(http_client())
-            .endpoint_url(&self.endpoint)
-            .region(aws_sdk_s3::config::Region::new(REGION))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new("testing", "testing", None, None, "tests"))
-            .force_path_style(true)
-            .build();
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk_config()).force_path_style(true).build();
         aws_sdk_s3::Client::from_conf(config)
     }
 
     pub fn kinesis(&self) -> aws_sdk_kinesis::Client {
-        let config = aws_sdk_kinesis::Config::builder()
-            .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
-            .http_client(http_client())
-            .endpoint_url(&self.endpoint)
-            .region(aws_sdk_kinesis::config::Region::new(REGION))
-            .credentials_provider(aws_sdk_kinesis::config::Credentials::new("testing", "testing", None, None, "tests"))
-            .build();
-        aws_sdk_kinesis::Client::from_conf(config)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let kill = |signal: &str| Command::new("kill").args([signal, "--", &group]).stderr(Stdio::null()).status();
-        let _ = kill("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            sleep(Duration::from_millis(50));
-        }
-        let _ = kill("-KILL");
-        let _ = self.child.wait();
-        let _ = fs::remove_file(&self.log);
+        aws_sdk_kinesis::Client::new(&self.sdk_config())
     }
 }
 
