@@ -29,6 +29,13 @@ def median_ns(criterion, *parts):
     return load(path)["median"]["point_estimate"] if os.path.exists(path) else None
 
 
+def init_cell(init):
+    """Init ms as wall / CPU, or wall alone where the CPU time could not be read."""
+    if init.get("init_cpu_ms") is None:
+        return f"{init['init_ms']:.1f}"
+    return f"{init['init_ms']:.1f} / {init['init_cpu_ms']:.1f}"
+
+
 def row(out, criterion, stream, zips, floor_init, python, worst):
     batch = load(os.path.join(out, f"{stream}-3mb.meta.json"))
     cpu = load(os.path.join(out, f"cpu-{stream}.json"))
@@ -59,10 +66,8 @@ def row(out, criterion, stream, zips, floor_init, python, worst):
         f"**{ratio:.2f}**",
         python_ms,
         speedup,
-        f"{init['init_ms']:.1f} / {init['init_cpu_ms']:.1f}" if init.get("init_cpu_ms") is not None else f"{init['init_ms']:.1f}",
-        f"{floor_init['init_ms']:.1f} / {floor_init['init_cpu_ms']:.1f}"
-        if floor_init.get("init_cpu_ms") is not None
-        else f"{floor_init['init_ms']:.1f}",
+        init_cell(init),
+        init_cell(floor_init),
         f"{init_over:+.1f}",
         f"{rss_mb:.1f}",
         "—" if zip_mb is None else f"{zip_mb:.2f}",
