@@ -27,6 +27,7 @@ POST .../invocation/<id>/response and .../invocation/<id>/error, POST
 """
 
 import argparse
+import contextlib
 import http.server
 import json
 import os
@@ -94,6 +95,7 @@ class Session:
         self.finished = threading.Event()
         self.stdout_lines = 0
         self.stderr_tail = b""
+        self.started = None  # monotonic time the process was started
 
     def poll(self):
         reading = (time.monotonic(), None, None)
@@ -122,9 +124,16 @@ class Session:
                 self.answered.wait(0.05)
         if self.error is not None:
             raise SystemExit(f"the function reported an error: {self.error[:2000]}")
-        while len(self.polls) < count + 1:
+        self.wait_for_polls(count + 1, process, deadline)
+
+    def wait_for_polls(self, count, process, deadline):
+        """Waits until the process has polled for an event `count` times."""
+        while len(self.polls) < count:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the runtime did not poll again after its response")
+                raise SystemExit(
+                    f"the runtime polled {len(self.polls)} times, not {count}: "
+                    f"{self.stderr_tail.decode(errors='replace')[-2000:]}"
+                )
             time.sleep(0.001)
 
 
@@ -193,6 +202,7 @@ def serve(session):
 
 def start(binary, session, server):
     """Starts the process; its stdout lines are counted and its stderr's tail kept by threads."""
+    session.started = time.monotonic()
     process = subprocess.Popen(
         command(binary), env=environment(server.server_address[1]), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -227,22 +237,29 @@ def stop(process, readers, session, server):
     server.server_close()
 
 
+@contextlib.contextmanager
+def running(binary, events):
+    """The process under a fresh Runtime API that hands it `events`; ended on leaving."""
+    session = Session(events)
+    server = serve(session)
+    process, readers = start(binary, session, server)
+    try:
+        yield session, process
+    finally:
+        stop(process, readers, session, server)
+
+
 def results(response):
     records = json.loads(response)["records"]
     return {what: sum(1 for r in records if r["result"] == what) for what in ("Ok", "Dropped", "ProcessingFailed")}
 
 
 def peak_rss(binary, event):
-    session = Session([event])
-    server = serve(session)
-    process, readers = start(binary, session, server)
-    try:
+    with running(binary, [event]) as (session, process):
         session.wait_for(1, process)
         with open(f"/proc/{process.pid}/status") as status:
             fields = dict(line.split(":", 1) for line in status if ":" in line)
         peak_kb = int(fields["VmHWM"].split()[0])
-    finally:
-        stop(process, readers, session, server)
     return {
         "event_bytes": len(event),
         "response_bytes": len(session.responses[0]),
@@ -252,13 +269,8 @@ def peak_rss(binary, event):
 
 
 def cpu(binary, event, invocations):
-    session = Session([event] * (invocations + 1))
-    server = serve(session)
-    process, readers = start(binary, session, server)
-    try:
+    with running(binary, [event] * (invocations + 1)) as (session, process):
         session.wait_for(invocations + 1, process)
-    finally:
-        stop(process, readers, session, server)
     polls = session.polls
     if any(p[1] is None for p in polls):
         raise SystemExit(f"{binary}: the runtime did not poll after each response")
@@ -285,21 +297,11 @@ def cpu(binary, event, invocations):
 def init(binary, starts):
     times, cpu_times = [], []
     for _ in range(starts):
-        session = Session([])
-        server = serve(session)
-        started = time.monotonic()
-        process, readers = start(binary, session, server)
-        try:
-            deadline = started + TIMEOUT
-            while not session.polls:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"{binary} did not poll: {session.stderr_tail.decode(errors='replace')[-2000:]}")
-                time.sleep(0.0002)
-            times.append((session.polls[0][0] - started) * 1000)
+        with running(binary, []) as (session, process):
+            session.wait_for_polls(1, process, session.started + TIMEOUT)
+            times.append((session.polls[0][0] - session.started) * 1000)
             if session.polls[0][1] is not None:
                 cpu_times.append(session.polls[0][1] / 1e6)
-        finally:
-            stop(process, readers, session, server)
     return {
         "starts": starts,
         "init_ms": statistics.median(times),

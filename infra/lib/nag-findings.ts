@@ -13,26 +13,39 @@ import type { StreamPipeline } from './stream-pipeline';
 
 const ID = (rule: string) => `AwsSolutions::AwsSolutions-${rule}`;
 
+/** The bucket's ARN as cdk-nag writes it in a finding. */
+const bucketArnInFindings = (bucket: CfnBucket) => `<${Stack.of(bucket).getLogicalId(bucket)}.Arn>`;
+
+/**
+ * The wildcard actions the bucket's grantRead/grantPut give `role`, and with SSE-KMS those of
+ * the key grant that comes with them; the resource wildcards (prefixes) are the caller's.
+ */
+function acknowledgeBucketGrant(role: IConstruct, settings: ShimSettings, reason: string): void {
+  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
+    acknowledge(role, ID(`IAM5[Action::${action}]`), reason);
+  }
+  if (settings.dataBucketEncryption === 'sse-kms') {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
+    }
+  }
+}
+
 export function acknowledgePipeline(p: StreamPipeline, settings: ShimSettings, bucket: CfnBucket): void {
   const role = p.deliveryRole;
-  const bucketArn = `<${Stack.of(p).getLogicalId(bucket)}.Arn>`;
-  const grantReason =
+  const bucketArn = bucketArnInFindings(bucket);
+  acknowledgeBucketGrant(
+    role,
+    settings,
     "From the bucket's grantPut/grantRead, limited to this stream's prefixes: Firehose needs " +
-    'AbortMultipartUpload, GetBucketLocation, ListBucket, ListBucketMultipartUploads, GetObject and PutObject there.';
-  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-    acknowledge(role, ID(`IAM5[Action::${action}]`), grantReason);
-  }
+      'AbortMultipartUpload, GetBucketLocation, ListBucket, ListBucketMultipartUploads, GetObject and PutObject there.',
+  );
   for (const prefix of [`system-one/${p.name}/`, `errors/${p.name}/`]) {
     acknowledge(
       role,
       ID(`IAM5[Resource::${bucketArn}/${prefix}*]`),
       `Firehose writes objects of its own names under ${prefix}; the wildcard is that prefix only.`,
     );
-  }
-  if (settings.dataBucketEncryption === 'sse-kms') {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
-    }
   }
   if (settings.source === 'kinesis') {
     acknowledge(
@@ -76,18 +89,11 @@ export function acknowledgeApi(api: IngestApi, settings: ShimSettings): void {
 }
 
 export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket, settings: ShimSettings): void {
-  const bucketArn = `<${Stack.of(role).getLogicalId(bucket)}.Arn>`;
+  const bucketArn = bucketArnInFindings(bucket);
   const reason =
     "From the bucket's grantRead/grantPut on the replay prefixes: the replay reads any object under " +
     'errors/ and writes System One files under system-one/, as Firehose does.';
-  for (const action of ['s3:Abort*', 's3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-    acknowledge(role, ID(`IAM5[Action::${action}]`), reason);
-  }
+  acknowledgeBucketGrant(role, settings, reason);
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/errors/*]`), reason);
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/system-one/*]`), reason);
-  if (settings.dataBucketEncryption === 'sse-kms') {
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      acknowledge(role, ID(`IAM5[Action::${action}]`), 'From the key grant that comes with the SSE-KMS bucket grants.');
-    }
-  }
 }

@@ -205,22 +205,19 @@ describe('API: partition key, 413, auth', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 50, BurstLimit: 100 } });
     template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
   });
-  it('apiAuth=iam: SigV4 only, no API key', () => {
-    const { template: t } = synth({ apiAuth: 'iam' });
-    for (const m of Object.values(resources(t, 'AWS::ApiGateway::Method'))) {
-      assert.equal(m.Properties.AuthorizationType, 'AWS_IAM');
-      assert.equal(m.Properties.ApiKeyRequired, false);
-    }
-    t.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
-  });
-  it('apiAuth=iam-and-api-key: both', () => {
-    const { template: t } = synth({ apiAuth: 'iam-and-api-key' });
-    for (const m of Object.values(resources(t, 'AWS::ApiGateway::Method'))) {
-      assert.equal(m.Properties.AuthorizationType, 'AWS_IAM');
-      assert.equal(m.Properties.ApiKeyRequired, true);
-    }
-    t.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
-  });
+  for (const [apiAuth, title, apiKey] of [
+    ['iam', 'SigV4 only, no API key', false],
+    ['iam-and-api-key', 'both', true],
+  ] as const) {
+    it(`apiAuth=${apiAuth}: ${title}`, () => {
+      const { template: t } = synth({ apiAuth });
+      for (const m of Object.values(resources(t, 'AWS::ApiGateway::Method'))) {
+        assert.equal(m.Properties.AuthorizationType, 'AWS_IAM');
+        assert.equal(m.Properties.ApiKeyRequired, apiKey);
+      }
+      t.resourceCountIs('AWS::ApiGateway::ApiKey', apiKey ? 1 : 0);
+    });
+  }
   it('the deployment fingerprint covers gateway responses and resolved intrinsics', () => {
     const deploymentId = (t: Template) => Object.keys(resources(t, 'AWS::ApiGateway::Deployment'))[0];
     const base = deploymentId(template);
