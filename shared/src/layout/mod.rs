@@ -33,6 +33,17 @@ impl Layout {
     pub fn line_fields(&self) -> usize {
         self.fields.len() + 2
     }
+
+    /// Every payload source path the layout reads, v2 (dotted) and v1: what the parser builds.
+    pub fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields
+            .iter()
+            .filter_map(|field| match field.source {
+                Source::Payload { v2, v1 } => Some([v2, v1]),
+                Source::Envelope => None,
+            })
+            .flatten()
+    }
 }
 
 /// One System One column and where its value comes from.
