@@ -18,8 +18,8 @@ use shim::config::Config;
 use shim::firehose::{FirehoseEvent, FirehoseResponse, RecordResult};
 use shim::{Stream, Transformer};
 
-use crate::clock::uuid_like;
 use crate::Error;
+use testkit::ids::uuid_like;
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";

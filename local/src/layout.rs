@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::clock::uuid_like;
 use crate::Error;
+use testkit::ids::uuid_like;
 
 /// Which of the two prefixes of a delivery stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,12 +32,12 @@ use shim::{Stream, Transformer};
 
 use crate::aws::{s3_error, Clients};
 use crate::batch::{self, Invocation, Pending, Verdict};
-use crate::clock::{fnv1a, uuid_like};
 use crate::error_output::ErrorRecord;
 use crate::kinesis::{self, Entry, Retry};
 use crate::layout::{folder, object_name, Kind};
 use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
+use testkit::ids::{fnv1a, uuid_like};
 
 /// Where the journal objects live (never read as sources).
 pub const JOURNAL_PREFIX: &str = "errors/replay-journal/";

@@ -1,0 +1,4 @@
+//! What the project's tools and tests share and the nine functions never link: deterministic
+//! ids and hashes ([`ids`]). A dev-only crate, so nothing here reaches a Lambda binary.
+
+pub mod ids;
