@@ -21,9 +21,10 @@ use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
 use firehose_local::kinesis::Retry;
 use firehose_local::recover::{self, Options, Target};
-use firehose_local::{aws, events, object, Clock};
+use firehose_local::{aws, object, Clock};
 use shim::config::Config;
 use shim::Stream;
+use testkit::events;
 
 const BUCKET: &str = "replay-day";
 

@@ -20,7 +20,6 @@ pub mod aws;
 pub mod batch;
 pub mod clock;
 pub mod error_output;
-pub mod events;
 pub mod input;
 pub mod kinesis;
 pub mod layout;

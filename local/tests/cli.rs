@@ -125,7 +125,7 @@ fn error_line(raw: &[u8], arn: &str) -> String {
 #[test]
 fn replay_exits_0_only_when_everything_recovered() {
     let dir = tempfile::tempdir().unwrap();
-    let lines = firehose_local::events::system_two_lines(&root(), shim::Stream::Estimates).unwrap();
+    let lines = testkit::events::system_two_lines(&root(), shim::Stream::Estimates).unwrap();
     let arn = "arn:aws:lambda:us-east-1:123456789012:function:estimates";
     let good = dir.path().join("good");
     fs::write(&good, error_line(&lines[0], arn)).unwrap();

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use firehose_local::events::{self, Expected};
 use shim::firehose::FirehoseResponse;
 use support::{root, Server};
+use testkit::events::{self, Expected};
 
 mod support;
 

@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use base64::Engine;
 use firehose_local::error_output::{local_lambda_arn, ErrorRecord};
-use firehose_local::events::Expected;
 use firehose_local::input::Source;
 use firehose_local::summary::Tally;
 use firehose_local::{replay, run, Clock, Lane, Report, Settings};
 use shim::firehose::RecordResult;
 use shim::Stream;
+use testkit::events::Expected;
 
 /// 2026-11-20T15:04:05.123Z.
 const AT: &str = "2026-11-20T15:04:05.123Z";
@@ -85,7 +85,7 @@ fn error_line(raw: &[u8], message: &str, lane: &str) -> String {
 }
 
 fn sample_lines(stream: Stream) -> Vec<Vec<u8>> {
-    firehose_local::events::system_two_lines(&root(), stream).unwrap()
+    testkit::events::system_two_lines(&root(), stream).unwrap()
 }
 
 #[test]

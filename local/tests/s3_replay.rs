@@ -9,10 +9,10 @@ use std::fs;
 use std::path::Path;
 
 use firehose_local::error_output::ErrorRecord;
-use firehose_local::events::Expected;
 use shim::firehose::RecordResult;
 use shim::Stream;
 use support::*;
+use testkit::events::Expected;
 
 const BUCKET: &str = "data";
 const PLAIN: &str = "errors/orders/processing-failed/2026/11/20/15/orders-1-2026-11-20-15-04-05-a";

@@ -154,7 +154,7 @@ pub fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<Stri
 
 /// The lines of `events/system-two/<stream>.jsonl`.
 pub fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
-    firehose_local::events::system_two_lines(&root(), stream).unwrap()
+    testkit::events::system_two_lines(&root(), stream).unwrap()
 }
 
 /// An error-output line for `raw` as Firehose writes it, with the ARN under `arn_member`

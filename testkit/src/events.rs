@@ -1,11 +1,13 @@
-//! The checked-in sample events under `events/`, generated from the System Two event files
-//! `events/system-two/<stream>.jsonl` (run `cargo run -p firehose-local --example gen_events`;
-//! `tests/events.rs` fails when a checked-in file differs from what this generates):
+//! The sample events under `events/`, with their exact responses: the project's one set of
+//! golden fixtures. Everything here is made from System Two event files by fixed rules, and
+//! `shared/tests/events.rs` checks every made file against the checked-in one
+//! (`UPDATE_EXPECT=1 cargo test -p system-one-shim --test events` rewrites them):
 //!
 //! - `events/<stream>.json`: a Firehose transformation event (Direct PUT shape) holding every
-//!   line of the stream's System Two file, then a record whose base64 was wrapped by a MIME
-//!   encoder (bad base64) and one event of the next stream (a routing fault);
-//! - `events/kinesis-source.json`: the customers lines as Firehose sends them from a Kinesis
+//!   line of the stream's pipeline sample `events/system-two/<stream>.jsonl`, then a record
+//!   whose base64 was wrapped by a MIME encoder (bad base64) and one event of the next stream
+//!   (a routing fault);
+//! - `events/kinesis-source.json`: the customers sample as Firehose sends it from a Kinesis
 //!   data stream source (`sourceKinesisStreamArn`, per-record `kinesisRecordMetadata`);
 //! - `events/expected/<name>.json`: the decoded response the real handler gives for each.
 
@@ -18,13 +20,28 @@ use shim::config::Config;
 use shim::firehose::{FirehoseEvent, FirehoseResponse, RecordResult};
 use shim::{Stream, Transformer};
 
-use crate::Error;
-use testkit::ids::uuid_like;
+use crate::ids::uuid_like;
 
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
 /// 2026-11-20T15:04:05.152Z: when the sample batches arrived.
 const ARRIVAL_MS: i64 = 1_795_187_045_152;
+
+/// The name of the event file of the customers sample sent from a Kinesis data stream.
+pub const KINESIS_SOURCE: &str = "kinesis-source";
+
+/// Why a fixture cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot convert the event: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the handler failed: {0}")]
+    Handler(String),
+    #[error("record {record_id} is Ok but its data is {what}")]
+    BadOk { record_id: String, what: &'static str },
+}
 
 /// A Firehose transformation event as Firehose sends it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,20 +96,36 @@ pub struct ExpectedRecord {
     pub reason: Option<String>,
 }
 
-/// The name of an event file: a stream's name, or `kinesis-source`.
-pub const KINESIS_SOURCE: &str = "kinesis-source";
-
-/// Every event file name, with the stream whose function takes it.
-pub fn event_names() -> Vec<(String, Stream)> {
-    let mut names: Vec<(String, Stream)> = Stream::ALL.into_iter().map(|s| (s.name().to_owned(), s)).collect();
-    names.push((KINESIS_SOURCE.to_owned(), Stream::Customers));
-    names
+/// Which sample an event file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sample {
+    /// The stream's pipeline sample and two Firehose-level faults.
+    Pipeline,
+    /// The customers pipeline sample from a Kinesis data stream source.
+    Kinesis,
 }
 
-/// The lines of `events/system-two/<stream>.jsonl` under `root` (the repository).
+/// Every event file name (the path under `events/` without `.json`), with the stream whose
+/// function takes it.
+pub fn event_names() -> Vec<(String, Stream)> {
+    samples().into_iter().map(|(name, stream, _)| (name, stream)).collect()
+}
+
+fn samples() -> Vec<(String, Stream, Sample)> {
+    let mut samples: Vec<(String, Stream, Sample)> =
+        Stream::ALL.into_iter().map(|s| (s.name().to_owned(), s, Sample::Pipeline)).collect();
+    samples.push((KINESIS_SOURCE.to_owned(), Stream::Customers, Sample::Kinesis));
+    samples
+}
+
+/// The lines of the pipeline sample `events/system-two/<stream>.jsonl` under `root` (the
+/// repository).
 pub fn system_two_lines(root: &Path, stream: Stream) -> Result<Vec<Vec<u8>>, Error> {
-    let path = root.join("events/system-two").join(format!("{}.jsonl", stream.name()));
-    let text = fs::read(&path).map_err(|error| Error::io("cannot read", &path, &error))?;
+    lines(&root.join("events/system-two").join(format!("{}.jsonl", stream.name())))
+}
+
+fn lines(path: &Path) -> Result<Vec<Vec<u8>>, Error> {
+    let text = fs::read(path).map_err(|source| Error::Read { path: path.to_owned(), source })?;
     Ok(text.split(|byte| *byte == b'\n').filter(|line| !line.is_empty()).map(<[u8]>::to_vec).collect())
 }
 
@@ -109,23 +142,31 @@ fn mime_base64(bytes: &[u8]) -> String {
     chunks.join("\r\n")
 }
 
-/// The event file for `name` (a stream or `kinesis-source`).
-pub fn event_file(root: &Path, name: &str, stream: Stream) -> Result<EventFile, Error> {
-    let index = Stream::ALL.iter().position(|s| *s == stream).unwrap_or(0);
-    let next = Stream::ALL.get(index + 1).copied().unwrap_or(Stream::Customers);
-    let lines = system_two_lines(root, stream)?;
-    let kinesis = name == KINESIS_SOURCE;
-    let mut datas: Vec<String> = lines.iter().map(|line| encode(line)).collect();
-    if !kinesis {
-        if let Some(first) = lines.first() {
-            datas.push(mime_base64(first));
-        }
-        if let Some(other) = system_two_lines(root, next)?.first() {
-            datas.push(encode(other));
+/// The Firehose `data` of every record of a sample, in order.
+fn datas(root: &Path, stream: Stream, sample: Sample) -> Result<Vec<String>, Error> {
+    match sample {
+        Sample::Kinesis => Ok(system_two_lines(root, stream)?.iter().map(|line| encode(line)).collect()),
+        Sample::Pipeline => {
+            let lines = system_two_lines(root, stream)?;
+            let index = Stream::ALL.iter().position(|s| *s == stream).unwrap_or(0);
+            let next = Stream::ALL.get(index + 1).copied().unwrap_or(Stream::Customers);
+            let mut datas: Vec<String> = lines.iter().map(|line| encode(line)).collect();
+            datas.extend(lines.first().map(|first| mime_base64(first)));
+            datas.extend(system_two_lines(root, next)?.first().map(|other| encode(other)));
+            Ok(datas)
         }
     }
-    let salt = if kinesis { 90 } else { index + 10 };
-    let records = datas
+}
+
+/// The event file `name` of `stream`.
+fn event_file(root: &Path, name: &str, stream: Stream, sample: Sample) -> Result<EventFile, Error> {
+    let index = Stream::ALL.iter().position(|s| *s == stream).unwrap_or(0);
+    let kinesis = sample == Sample::Kinesis;
+    let salt = match sample {
+        Sample::Pipeline => index + 10,
+        Sample::Kinesis => 90,
+    };
+    let records = datas(root, stream, sample)?
         .into_iter()
         .enumerate()
         .map(|(i, data)| {
@@ -157,8 +198,7 @@ pub fn event_file(root: &Path, name: &str, stream: Stream) -> Result<EventFile, 
 
 /// An event file as the function receives it.
 pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent, Error> {
-    let value = serde_json::to_value(file).map_err(|error| Error(error.to_string()))?;
-    serde_json::from_value(value).map_err(|error| Error(error.to_string()))
+    Ok(serde_json::from_value(serde_json::to_value(file)?)?)
 }
 
 /// A response decoded for reading and comparing; `reasons` aligned with its records.
@@ -168,13 +208,13 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
         .iter()
         .enumerate()
         .map(|(i, record)| {
+            let bad = |what| Error::BadOk { record_id: record.record_id.clone(), what };
             let data = match record.result {
                 RecordResult::Ok => {
                     let bytes = base64::engine::general_purpose::STANDARD
                         .decode(&record.data)
-                        .map_err(|_| Error(format!("record {} is Ok but its data is not base64", record.record_id)))?;
-                    String::from_utf8(bytes)
-                        .map_err(|_| Error(format!("record {} is Ok but its line is not UTF-8", record.record_id)))?
+                        .map_err(|_| bad("not base64"))?;
+                    String::from_utf8(bytes).map_err(|_| bad("not UTF-8"))?
                 }
                 RecordResult::Dropped | RecordResult::ProcessingFailed => record.data.clone(),
             };
@@ -189,12 +229,12 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
     Ok(Expected { records })
 }
 
-/// The expected decoded response for an event, from the real handler (default time zone).
-pub fn expected(file: &EventFile, stream: Stream) -> Result<Expected, Error> {
-    let config = Config::with_zone(None).map_err(|error| Error(error.to_string()))?;
-    let transformer = Transformer::new(stream, config).map_err(|error| Error(error.to_string()))?;
-    let handled =
-        shim::respond::process(&transformer, firehose_event(file)?).map_err(|error| Error(error.to_string()))?;
+/// The decoded response of the real handler (default time zone) to an event, with the reason
+/// of each failed record.
+pub fn respond(event: FirehoseEvent, stream: Stream) -> Result<Expected, Error> {
+    let config = Config::with_zone(None).map_err(|error| Error::Handler(error.to_string()))?;
+    let transformer = Transformer::new(stream, config).map_err(|error| Error::Handler(error.to_string()))?;
+    let handled = shim::respond::process(&transformer, event).map_err(|error| Error::Handler(error.to_string()))?;
     let reasons: Vec<Option<String>> =
         handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();
     decode(&handled.response, &reasons)
@@ -202,18 +242,19 @@ pub fn expected(file: &EventFile, stream: Stream) -> Result<Expected, Error> {
 
 /// Pretty JSON with a final newline, as the files are written.
 pub fn pretty<T: Serialize>(value: &T) -> Result<String, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|error| Error(error.to_string()))?;
+    let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     Ok(text)
 }
 
-/// Every generated file (path relative to `root`, content).
+/// Every generated file: its path relative to `root` (the repository) and its content.
 pub fn generate(root: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
     let mut files = Vec::new();
-    for (name, stream) in event_names() {
-        let file = event_file(root, &name, stream)?;
+    for (name, stream, sample) in samples() {
+        let file = event_file(root, &name, stream, sample)?;
+        let expected = respond(firehose_event(&file)?, stream)?;
         files.push((PathBuf::from(format!("events/{name}.json")), pretty(&file)?));
-        files.push((PathBuf::from(format!("events/expected/{name}.json")), pretty(&expected(&file, stream)?)?));
+        files.push((PathBuf::from(format!("events/expected/{name}.json")), pretty(&expected)?));
     }
     Ok(files)
 }

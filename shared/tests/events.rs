@@ -1,0 +1,126 @@
+//! The golden files: every sample event under `events/` and its exact response under
+//! `events/expected/` is what `testkit::events` makes from the System Two event files with the
+//! real handler. After a deliberate change, rewrite them all and review the diff:
+//!
+//!     UPDATE_EXPECT=1 cargo test -p system-one-shim --test events
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use shim::config::Config;
+use shim::firehose::{FirehoseEvent, RecordResult};
+use shim::{Stream, Transformer};
+use testkit::events::{self, EventFile, Expected};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn read<T: serde::de::DeserializeOwned>(relative: &str) -> T {
+    let path = root().join(relative);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// The `.json` files under `folder` (relative to the repository), recursively.
+fn json_files(folder: &Path, found: &mut BTreeSet<PathBuf>) {
+    for entry in std::fs::read_dir(root().join(folder)).unwrap() {
+        let entry = entry.unwrap();
+        let relative = folder.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            json_files(&relative, found);
+        } else if relative.extension().is_some_and(|extension| extension == "json") {
+            found.insert(relative);
+        }
+    }
+}
+
+#[test]
+fn event_files_are_what_the_generator_makes() {
+    let root = root();
+    let files = events::generate(&root).unwrap();
+    for (path, generated) in &files {
+        expect_test::expect_file![root.join(path)].assert_eq(generated);
+    }
+    // Nothing else: a file the generator no longer makes would go stale unnoticed.
+    let mut on_disk = BTreeSet::new();
+    json_files(Path::new("events"), &mut on_disk);
+    let made: BTreeSet<PathBuf> = files.into_iter().map(|(path, _)| path).collect();
+    assert_eq!(on_disk, made, "delete the files under events/ that the generator no longer makes");
+}
+
+#[test]
+fn expected_responses_are_what_the_handler_returns() {
+    for (name, stream) in events::event_names() {
+        let event: FirehoseEvent = read(&format!("events/{name}.json"));
+        let expected: Expected = read(&format!("events/expected/{name}.json"));
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        let response = shim::respond::handle(&transformer, event.clone()).unwrap();
+        let handled = shim::respond::process(&transformer, event.clone()).unwrap();
+        assert_eq!(handled.response, response);
+        let reasons: Vec<Option<String>> = handled.reasons.iter().map(|r| r.map(|r| r.tag().to_string())).collect();
+        assert_eq!(events::decode(&response, &reasons).unwrap(), expected, "{name}");
+        // Every input record comes back once, in order; failed ones with their data unchanged
+        // and a reason, dropped ones empty.
+        assert_eq!(response.records.len(), event.records.len(), "{name}");
+        for ((input, output), decoded) in event.records.iter().zip(&response.records).zip(&expected.records) {
+            assert_eq!(input.record_id, output.record_id, "{name}");
+            match output.result {
+                RecordResult::ProcessingFailed => {
+                    assert_eq!(input.data, output.data, "{name} {}", input.record_id);
+                    assert!(decoded.reason.is_some(), "{name} {}", input.record_id);
+                }
+                RecordResult::Dropped => {
+                    assert_eq!(output.data, "", "{name} {}", input.record_id);
+                    assert_eq!(decoded.reason, None, "{name} {}", input.record_id);
+                }
+                RecordResult::Ok => assert_eq!(decoded.reason, None, "{name} {}", input.record_id),
+            }
+        }
+    }
+}
+
+/// What each stream's pipeline sample covers, so that a new sample cannot quietly lose a case.
+#[test]
+fn every_stream_sample_covers_the_cases() {
+    let root = root();
+    for stream in Stream::ALL {
+        let name = stream.name();
+        let file: EventFile = read(&format!("events/{name}.json"));
+        let expected: Expected = read(&format!("events/expected/{name}.json"));
+        assert!(file.delivery_stream_arn.ends_with(&format!("deliverystream/{name}")));
+        let results: BTreeSet<String> = expected.records.iter().map(|r| format!("{:?}", r.result)).collect();
+        assert_eq!(results, ["Dropped", "Ok", "ProcessingFailed"].map(String::from).into(), "{name}");
+        let reasons: Vec<&str> = expected.records.iter().filter_map(|r| r.reason.as_deref()).collect();
+        for wanted in ["bad-base64", "wrong-stream", "bad-json"] {
+            assert!(reasons.contains(&wanted), "{name} lacks {wanted}: {reasons:?}");
+        }
+        assert!(reasons.iter().any(|r| r.starts_with("missing:")), "{name}: {reasons:?}");
+        let lines: Vec<String> = events::system_two_lines(&root, stream)
+            .unwrap()
+            .into_iter()
+            .map(|line| String::from_utf8(line).unwrap())
+            .collect();
+        for needle in ["\"schemaVersion\":2", "\"schema_version\":1", ".created\"", ".updated\"", ".deleted\""] {
+            assert!(lines.iter().any(|line| line.contains(needle)), "{name} lacks {needle}");
+        }
+    }
+}
+
+#[test]
+fn the_kinesis_source_event_carries_kinesis_metadata() {
+    let text = std::fs::read_to_string(root().join("events/kinesis-source.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["sourceKinesisStreamArn"], "arn:aws:kinesis:us-east-1:123456789012:stream/customers");
+    for record in value["records"].as_array().unwrap() {
+        let metadata = &record["kinesisRecordMetadata"];
+        for member in ["shardId", "partitionKey", "approximateArrivalTimestamp", "sequenceNumber", "subsequenceNumber"]
+        {
+            assert!(!metadata[member].is_null(), "{member} missing in {record}");
+        }
+    }
+    // aws_lambda_events reads it too, metadata and all.
+    let parsed: aws_lambda_events::event::firehose::KinesisFirehoseEvent = serde_json::from_str(&text).unwrap();
+    assert!(parsed.records.iter().all(|record| record.kinesis_firehose_record_metadata.is_some()));
+}
