@@ -41,7 +41,12 @@ fn event_files_are_what_the_generator_makes() {
     let root = root();
     let files = events::generate(&root).unwrap();
     for (path, generated) in &files {
-        expect_test::expect_file![root.join(path)].assert_eq(generated);
+        let path = root.join(path);
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            // expect-test writes the file, not the folders of a new one.
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        }
+        expect_test::expect_file![path].assert_eq(generated);
     }
     // Nothing else: a file the generator no longer makes would go stale unnoticed.
     let mut on_disk = BTreeSet::new();
@@ -105,6 +110,89 @@ fn every_stream_sample_covers_the_cases() {
         for needle in ["\"schemaVersion\":2", "\"schema_version\":1", ".created\"", ".updated\"", ".deleted\""] {
             assert!(lines.iter().any(|line| line.contains(needle)), "{name} lacks {needle}");
         }
+    }
+}
+
+/// Each stream's pipeline sample and cases together hold both connector versions of all three
+/// actions.
+#[test]
+fn every_stream_has_both_versions_of_every_action() {
+    let root = root();
+    for stream in Stream::ALL {
+        let mut lines = events::system_two_lines(&root, stream).unwrap();
+        lines.extend(events::case_lines(&root, stream).unwrap());
+        let mut seen = BTreeSet::new();
+        for line in lines {
+            let Ok(document) = serde_json::from_slice::<serde_json::Value>(&line) else { continue };
+            let (version, event_type) = match (&document["schemaVersion"], &document["schema_version"]) {
+                (serde_json::Value::Number(_), _) => ("v2", &document["eventType"]),
+                (_, serde_json::Value::Number(_)) => ("v1", &document["event_type"]),
+                _ => continue,
+            };
+            let entity_action = event_type.as_str().unwrap_or_default();
+            if let Some((_, action)) = entity_action.split_once('.') {
+                seen.insert(format!("{version} {action}"));
+            }
+        }
+        for version in ["v1", "v2"] {
+            for action in ["created", "updated", "deleted"] {
+                assert!(seen.contains(&format!("{version} {action}")), "{stream} lacks {version} {action}: {seen:?}");
+            }
+        }
+    }
+}
+
+/// Every kind of failure the samples show, so that a smaller sample cannot quietly lose one:
+/// the envelope and decoding faults, and schema and rule failures of each kind.
+#[test]
+fn the_samples_keep_every_kind_of_failure() {
+    let mut kinds = BTreeSet::new();
+    for (name, _) in events::event_names() {
+        let expected: Expected = read(&format!("events/expected/{name}.json"));
+        for reason in expected.records.iter().filter_map(|record| record.reason.as_deref()) {
+            kinds.insert(reason.split(':').next().unwrap_or(reason).to_owned());
+        }
+    }
+    let wanted = [
+        "bad-base64",
+        "bad-utf8",
+        "bad-json",
+        "duplicate-name",
+        "lone-surrogate",
+        "schema-version",
+        "event-type",
+        "wrong-stream",
+        "missing",
+        "type",
+        "format",
+        "charset",
+        "precision",
+        "range",
+        "too-long",
+        "unknown-value",
+        "date-order",
+        "total-mismatch",
+    ];
+    for kind in wanted {
+        assert!(kinds.contains(kind), "no sample fails with {kind}: {kinds:?}");
+    }
+    // The cases end with every Firehose-level fault, whatever the stream.
+    for stream in Stream::ALL {
+        let expected: Expected = read(&format!("events/expected/cases/{}.json", stream.name()));
+        let tail: Vec<(&str, &str)> = expected
+            .records
+            .iter()
+            .rev()
+            .take(events::FIREHOSE_FAULTS.len() + 1)
+            .rev()
+            .map(|record| (record.data.as_str(), record.reason.as_deref().unwrap_or_default()))
+            .collect();
+        let mut faults: Vec<(&str, &str)> = events::FIREHOSE_FAULTS
+            .iter()
+            .map(|(data, _)| (*data, if data.is_empty() { "bad-json" } else { "bad-base64" }))
+            .collect();
+        faults.push(("//57fQ==", "bad-utf8"));
+        assert_eq!(tail, faults, "{stream}");
     }
 }
 

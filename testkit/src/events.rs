@@ -7,9 +7,15 @@
 //!   line of the stream's pipeline sample `events/system-two/<stream>.jsonl`, then a record
 //!   whose base64 was wrapped by a MIME encoder (bad base64) and one event of the next stream
 //!   (a routing fault);
+//! - `events/cases/<stream>.json`: every line of `events/cases/system-two/<stream>.jsonl` (one
+//!   conversion, schema or rule case per line), then the Firehose-level faults no System Two
+//!   line can show ([`FIREHOSE_FAULTS`]);
 //! - `events/kinesis-source.json`: the customers sample as Firehose sends it from a Kinesis
 //!   data stream source (`sourceKinesisStreamArn`, per-record `kinesisRecordMetadata`);
 //! - `events/expected/<name>.json`: the decoded response the real handler gives for each.
+//!
+//! The pipeline sample (`events/system-two/`) is also what `firehose-local run` and its tests
+//! read, so cases that only the function sees go to `events/cases/`, never there.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -29,6 +35,22 @@ const ARRIVAL_MS: i64 = 1_795_187_045_152;
 
 /// The name of the event file of the customers sample sent from a Kinesis data stream.
 pub const KINESIS_SOURCE: &str = "kinesis-source";
+
+/// The Firehose `data` values that are not the base64 of a System Two line, with what each
+/// shows; every `events/cases/<stream>.json` ends with them, in this order.
+pub const FIREHOSE_FAULTS: [(&str, &str); 7] = [
+    ("!not base64!", "characters outside the base64 alphabet"),
+    ("@@@@", "a whole quantum of characters outside the alphabet"),
+    ("QR==", "padding after non-zero trailing bits (not canonical)"),
+    ("YQ", "one byte without its padding"),
+    ("eyJhIjoxfQ", "a JSON document without its padding"),
+    ("e30=\n", "a trailing newline after the padding"),
+    ("", "an empty record (no document at all)"),
+];
+
+/// Bytes that are not UTF-8 (a UTF-16 byte order mark and `{}`), sent base64-encoded after the
+/// [`FIREHOSE_FAULTS`]: a producer that wrote UTF-16.
+pub const NOT_UTF8: &[u8] = b"\xff\xfe{}";
 
 /// Why a fixture cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +123,8 @@ pub struct ExpectedRecord {
 enum Sample {
     /// The stream's pipeline sample and two Firehose-level faults.
     Pipeline,
+    /// The stream's cases and every Firehose-level fault.
+    Cases,
     /// The customers pipeline sample from a Kinesis data stream source.
     Kinesis,
 }
@@ -114,6 +138,7 @@ pub fn event_names() -> Vec<(String, Stream)> {
 fn samples() -> Vec<(String, Stream, Sample)> {
     let mut samples: Vec<(String, Stream, Sample)> =
         Stream::ALL.into_iter().map(|s| (s.name().to_owned(), s, Sample::Pipeline)).collect();
+    samples.extend(Stream::ALL.into_iter().map(|s| (format!("cases/{}", s.name()), s, Sample::Cases)));
     samples.push((KINESIS_SOURCE.to_owned(), Stream::Customers, Sample::Kinesis));
     samples
 }
@@ -122,6 +147,11 @@ fn samples() -> Vec<(String, Stream, Sample)> {
 /// repository).
 pub fn system_two_lines(root: &Path, stream: Stream) -> Result<Vec<Vec<u8>>, Error> {
     lines(&root.join("events/system-two").join(format!("{}.jsonl", stream.name())))
+}
+
+/// The lines of the stream's cases, `events/cases/system-two/<stream>.jsonl` under `root`.
+pub fn case_lines(root: &Path, stream: Stream) -> Result<Vec<Vec<u8>>, Error> {
+    lines(&root.join("events/cases/system-two").join(format!("{}.jsonl", stream.name())))
 }
 
 fn lines(path: &Path) -> Result<Vec<Vec<u8>>, Error> {
@@ -155,6 +185,12 @@ fn datas(root: &Path, stream: Stream, sample: Sample) -> Result<Vec<String>, Err
             datas.extend(system_two_lines(root, next)?.first().map(|other| encode(other)));
             Ok(datas)
         }
+        Sample::Cases => {
+            let mut datas: Vec<String> = case_lines(root, stream)?.iter().map(|line| encode(line)).collect();
+            datas.extend(FIREHOSE_FAULTS.iter().map(|(data, _)| (*data).to_owned()));
+            datas.push(encode(NOT_UTF8));
+            Ok(datas)
+        }
     }
 }
 
@@ -164,6 +200,7 @@ fn event_file(root: &Path, name: &str, stream: Stream, sample: Sample) -> Result
     let kinesis = sample == Sample::Kinesis;
     let salt = match sample {
         Sample::Pipeline => index + 10,
+        Sample::Cases => index + 20,
         Sample::Kinesis => 90,
     };
     let records = datas(root, stream, sample)?
