@@ -118,11 +118,10 @@ pub fn invoke(
     let results = handled.response.records.iter().zip(&handled.reasons).zip(records);
     results
         .map(|((record, reason), pending)| match record.result {
-            RecordResult::Ok => {
-                base64::engine::general_purpose::STANDARD.decode(&record.data).map(Verdict::Ok).map_err(|_| {
-                    Error(format!("the {} function returned an Ok record that is not base64", transformer.stream()))
-                })
-            }
+            RecordResult::Ok => base64::engine::general_purpose::STANDARD
+                .decode(&record.data)
+                .map(Verdict::Ok)
+                .map_err(|source| Error::NotBase64 { stream: transformer.stream(), source }),
             RecordResult::Dropped => Ok(Verdict::Dropped),
             RecordResult::ProcessingFailed => {
                 let message = match reason {

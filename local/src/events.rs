@@ -92,7 +92,7 @@ pub fn event_names() -> Vec<(String, Stream)> {
 /// The lines of `events/system-two/<stream>.jsonl` under `root` (the repository).
 pub fn system_two_lines(root: &Path, stream: Stream) -> Result<Vec<Vec<u8>>, Error> {
     let path = root.join("events/system-two").join(format!("{}.jsonl", stream.name()));
-    let text = fs::read(&path).map_err(|error| Error::io("cannot read", &path, &error))?;
+    let text = fs::read(&path).map_err(|error| Error::io("read", &path, error))?;
     Ok(text.split(|byte| *byte == b'\n').filter(|line| !line.is_empty()).map(<[u8]>::to_vec).collect())
 }
 
@@ -157,8 +157,8 @@ pub fn event_file(root: &Path, name: &str, stream: Stream) -> Result<EventFile, 
 
 /// An event file as the function receives it.
 pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent, Error> {
-    let value = serde_json::to_value(file).map_err(|error| Error(error.to_string()))?;
-    serde_json::from_value(value).map_err(|error| Error(error.to_string()))
+    let value = serde_json::to_value(file).map_err(|error| Error::Fixture(error.to_string()))?;
+    serde_json::from_value(value).map_err(|error| Error::Fixture(error.to_string()))
 }
 
 /// A response decoded for reading and comparing; `reasons` aligned with its records.
@@ -170,11 +170,12 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
         .map(|(i, record)| {
             let data = match record.result {
                 RecordResult::Ok => {
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(&record.data)
-                        .map_err(|_| Error(format!("record {} is Ok but its data is not base64", record.record_id)))?;
-                    String::from_utf8(bytes)
-                        .map_err(|_| Error(format!("record {} is Ok but its line is not UTF-8", record.record_id)))?
+                    let bytes = base64::engine::general_purpose::STANDARD.decode(&record.data).map_err(|_| {
+                        Error::Fixture(format!("record {} is Ok but its data is not base64", record.record_id))
+                    })?;
+                    String::from_utf8(bytes).map_err(|_| {
+                        Error::Fixture(format!("record {} is Ok but its line is not UTF-8", record.record_id))
+                    })?
                 }
                 RecordResult::Dropped | RecordResult::ProcessingFailed => record.data.clone(),
             };
@@ -191,10 +192,10 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
 
 /// The expected decoded response for an event, from the real handler (default time zone).
 pub fn expected(file: &EventFile, stream: Stream) -> Result<Expected, Error> {
-    let config = Config::with_zone(None).map_err(|error| Error(error.to_string()))?;
-    let transformer = Transformer::new(stream, config).map_err(|error| Error(error.to_string()))?;
-    let handled =
-        shim::respond::process(&transformer, firehose_event(file)?).map_err(|error| Error(error.to_string()))?;
+    let config = Config::with_zone(None).map_err(|error| Error::Fixture(error.to_string()))?;
+    let transformer = Transformer::new(stream, config).map_err(|error| Error::Fixture(error.to_string()))?;
+    let handled = shim::respond::process(&transformer, firehose_event(file)?)
+        .map_err(|error| Error::Fixture(error.to_string()))?;
     let reasons: Vec<Option<String>> =
         handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();
     decode(&handled.response, &reasons)
@@ -202,7 +203,7 @@ pub fn expected(file: &EventFile, stream: Stream) -> Result<Expected, Error> {
 
 /// Pretty JSON with a final newline, as the files are written.
 pub fn pretty<T: Serialize>(value: &T) -> Result<String, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|error| Error(error.to_string()))?;
+    let mut text = serde_json::to_string_pretty(value).map_err(|error| Error::Fixture(error.to_string()))?;
     text.push('\n');
     Ok(text)
 }

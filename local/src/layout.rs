@@ -63,7 +63,7 @@ impl Writer {
         content: &[u8],
     ) -> Result<PathBuf, Error> {
         let folder = self.root.join(folder(kind, delivery_stream, at));
-        fs::create_dir_all(&folder).map_err(|error| Error::io("cannot create", &folder, &error))?;
+        fs::create_dir_all(&folder).map_err(|error| Error::io("create", &folder, error))?;
         loop {
             self.count += 1;
             let uuid = uuid_like(&[
@@ -75,12 +75,12 @@ impl Writer {
             let path = folder.join(object_name(delivery_stream, at, &uuid));
             match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
-                    file.write_all(content).map_err(|error| Error::io("cannot write", &path, &error))?;
+                    file.write_all(content).map_err(|error| Error::io("write", &path, error))?;
                     self.written.push(path.clone());
                     return Ok(path);
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(error) => return Err(Error::io("cannot create", &path, &error)),
+                Err(error) => return Err(Error::io("create", &path, error)),
             }
         }
     }

@@ -45,7 +45,7 @@ impl Settings {
             out: out.into(),
             buffer_bytes: DEFAULT_BUFFER_MB as usize * MB as usize,
             interval: Duration::from_secs(DEFAULT_INTERVAL_SECONDS),
-            config: Config::with_zone(None).map_err(|error| Error(error.to_string()))?,
+            config: Config::with_zone(None)?,
             clock: Clock::System,
         })
     }
@@ -171,10 +171,10 @@ impl Pipeline {
         let stream = lane.transformer_stream();
         if !self.transformers.contains_key(&stream) {
             let transformer = Transformer::new(stream, self.settings.config.clone())
-                .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
+                .map_err(|source| Error::FunctionStart { stream, source })?;
             self.transformers.insert(stream, transformer);
         }
-        let transformer = self.transformers.get(&stream).ok_or_else(|| Error("no transformer".into()))?;
+        let transformer = self.transformers.get(&stream).ok_or(Error::NoFunction { stream })?;
         let lambda_arn = local_lambda_arn(lane.name());
         let invocation = Invocation {
             invocation_id: format!("{}-{}", lane.name(), self.next_record + buffer.records.len() as u64),

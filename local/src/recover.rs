@@ -179,7 +179,7 @@ pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(Pro
     let mut transformers = HashMap::new();
     for stream in Stream::ALL {
         let transformer = Transformer::new(stream, options.config.clone())
-            .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
+            .map_err(|source| Error::FunctionStart { stream, source })?;
         transformers.insert(stream, transformer);
     }
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
@@ -219,7 +219,7 @@ async fn list_keys(clients: &Clients, bucket: &str, prefix: &str) -> Result<Vec<
     let mut pages = clients.s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|error| s3_error("list", bucket, prefix, &error))?;
+        let page = page.map_err(|error| s3_error("list", bucket, prefix, error))?;
         for object in page.contents() {
             let Some(key) = object.key() else { continue };
             found.push((key.to_owned(), object.size().and_then(|size| u64::try_from(size).ok()).unwrap_or(0)));
@@ -453,7 +453,7 @@ fn transform(
     }
     for (lane, (pendings, arns)) in lanes {
         let stream = lane.transformer_stream();
-        let transformer = transformers.get(&stream).ok_or_else(|| Error(format!("no {stream} function")))?;
+        let transformer = transformers.get(&stream).ok_or(Error::NoFunction { stream })?;
         let tally = report.lanes.entry(lane).or_default();
         let mut offset = 0;
         for chunk in chunks(&pendings, options.buffer_bytes) {
@@ -511,7 +511,11 @@ fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
 }
 
 async fn put_journal(clients: &Clients, bucket: &str, key: &str, journal: &Journal) -> Result<(), Error> {
-    let content = serde_json::to_vec(journal).map_err(|error| Error(error.to_string()))?;
+    let content = serde_json::to_vec(journal).map_err(|source| Error::Journal {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        source,
+    })?;
     put(clients, bucket, key, content).await
 }
 
@@ -540,7 +544,13 @@ async fn write_once(
 async fn move_object(clients: &Clients, options: &Options, key: &str, destination: &str) -> Result<(), Error> {
     let bucket = &options.bucket;
     if options.fail_move {
-        return Err(Error(format!("cannot move s3://{bucket}/{key}: simulated failure (--fail-move)")));
+        return Err(Error::S3 {
+            action: "move",
+            bucket: bucket.clone(),
+            key: key.to_owned(),
+            code: "simulated failure (--fail-move)".to_owned(),
+            source: None,
+        });
     }
     clients
         .s3
@@ -550,7 +560,7 @@ async fn move_object(clients: &Clients, options: &Options, key: &str, destinatio
         .copy_source(format!("{bucket}/{}", encode_key(key)))
         .send()
         .await
-        .map_err(|error| s3_error("copy", bucket, key, &error))?;
+        .map_err(|error| s3_error("copy", bucket, key, error))?;
     delete(clients, bucket, key).await
 }
 
