@@ -13,7 +13,7 @@ use shim::{Stream, Transformer};
 
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::error_output::local_lambda_arn;
-use crate::layout::{Kind, Writer};
+use crate::layout::{Prefix, Writer};
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
 
@@ -156,7 +156,7 @@ impl Pipeline {
     /// Writes lines a replay could not read, byte for byte.
     pub fn keep_unreadable(&mut self, content: &[u8]) -> Result<PathBuf, Error> {
         let now = self.settings.clock.now();
-        self.writer.write(Kind::Unreadable, "replay-unreadable", now, content)
+        self.writer.write(Prefix::Unreadable, "replay-unreadable", now, content)
     }
 
     /// One invocation: the lane's buffer through the function, the results onto disk.
@@ -195,10 +195,10 @@ impl Pipeline {
             }
         }
         if !data.is_empty() {
-            self.writer.write(Kind::Data, lane.name(), opened_at, &data)?;
+            self.writer.write(Prefix::Data, lane.name(), opened_at, &data)?;
         }
         if !errors.is_empty() {
-            self.writer.write(Kind::ProcessingFailed, lane.name(), opened_at, errors.as_bytes())?;
+            self.writer.write(Prefix::ProcessingFailed, lane.name(), opened_at, errors.as_bytes())?;
         }
         Ok(())
     }

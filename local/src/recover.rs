@@ -34,7 +34,7 @@ use crate::aws::{s3_error, Clients};
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::error_output::ErrorRecord;
 use crate::kinesis::{self, Entry, Retry};
-use crate::layout::{folder, object_name, Kind};
+use crate::layout::{folder, object_name, Prefix};
 use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
 use testkit::ids::{fnv1a, uuid_like};
@@ -325,7 +325,7 @@ async fn replay_source(
         .errors
         .iter()
         .map(|(lane, lines)| {
-            (object_key(Kind::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
+            (object_key(Prefix::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
         })
         .collect();
     let mut journal = existing.clone().unwrap_or_else(|| Journal {
@@ -347,7 +347,7 @@ async fn replay_source(
     match &options.target {
         Target::S3 { bucket: target } => {
             for (lane, data) in &transformed.data {
-                let out = object_key(Kind::Data, *lane, at, &name(*lane, "data"));
+                let out = object_key(Prefix::Data, *lane, at, &name(*lane, "data"));
                 write_once(clients, options.dry_run, target, &out, data.clone(), recovery).await?;
             }
         }
@@ -407,8 +407,8 @@ async fn replay_source(
     Ok(())
 }
 
-fn object_key(kind: Kind, lane: Lane, at: Timestamp, uuid: &str) -> String {
-    let path = folder(kind, lane.name(), at).join(object_name(lane.name(), at, uuid));
+fn object_key(prefix: Prefix, lane: Lane, at: Timestamp, uuid: &str) -> String {
+    let path = folder(prefix, lane.name(), at).join(object_name(lane.name(), at, uuid));
     path.to_string_lossy().into_owned()
 }
 
