@@ -499,7 +499,7 @@ fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
     let mut bytes = 0;
     for (i, pending) in records.iter().enumerate() {
         let size = pending.size();
-        if i > start && bytes + size > limit {
+        if batch::is_full_before(i - start, bytes, size, limit) {
             chunks.extend(records.get(start..i));
             start = i;
             bytes = 0;
