@@ -148,3 +148,25 @@ fn failed(invocation: &Invocation<'_>, pending: &Pending, code: &str, message: &
         lambda_arn: invocation.lambda_arn.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_counts_its_decoded_bytes() {
+        for length in 0..10 {
+            let data = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; length]);
+            assert_eq!(Pending { data, arrival_ms: 0, attempts_before: 0 }.size(), length);
+        }
+        let invalid = Pending { data: "not base64!".into(), arrival_ms: 0, attempts_before: 0 };
+        assert_eq!(invalid.size(), 6);
+    }
+
+    #[test]
+    fn a_batch_is_full_before_it_would_pass_the_hint() {
+        assert!(!is_full_before(0, 0, 5000, 1000), "one large record goes alone");
+        assert!(!is_full_before(2, 600, 400, 1000));
+        assert!(is_full_before(2, 600, 401, 1000));
+    }
+}
