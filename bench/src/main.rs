@@ -32,7 +32,7 @@ fn run(args: &[&str]) -> Result<(), String> {
             let max_bytes = max_bytes.parse().map_err(|_| format!("bad size {max_bytes:?}"))?;
             let batch = bench::batch(stream(name)?, seed, max_bytes);
             std::fs::write(file, &batch.text).map_err(|e| format!("{file}: {e}"))?;
-            let failed = batch.expected.iter().filter(|e| *e != "Ok" && *e != "Dropped").count();
+            let failed = batch.expected.iter().filter(|expected| expected.is_failed()).count();
             println!(
                 "{{\"file\":{file:?},\"bytes\":{},\"records\":{},\"expected_failed\":{failed}}}",
                 batch.text.len(),

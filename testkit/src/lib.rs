@@ -1,6 +1,6 @@
 //! What the project's tools and tests share and the nine functions never link: deterministic
 //! ids and hashes ([`ids`]), a seeded random generator ([`rng`]), System One lines read back
-//! ([`line`]) and the batch contract's assertions ([`contract`]). A dev-only crate, so nothing
+//! ([`line`](mod@line)) and the batch contract's assertions ([`contract`]). A dev-only crate, so nothing
 //! here reaches a Lambda binary.
 
 pub mod contract;
