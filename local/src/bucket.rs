@@ -20,7 +20,7 @@ use super::{BucketReplay, Common};
 /// Lines of a list shown before "... and N more".
 const SHOWN: usize = 20;
 
-pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) -> Result<ExitCode, Error> {
+pub(crate) fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) -> Result<ExitCode, Error> {
     let (bucket, prefix) = parse_s3_url(command.url)
         .ok_or_else(|| Error::Usage(format!("not an s3://BUCKET/PREFIX URL: {}", command.url)))?;
     let prefix = if prefix == "errors" { "errors/".to_owned() } else { prefix };
@@ -71,7 +71,7 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
 }
 
 /// `run --out s3://BUCKET`: the run into a staging folder, then its objects into the bucket.
-pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Source>) -> Result<ExitCode, Error> {
+pub(crate) fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Source>) -> Result<ExitCode, Error> {
     let url = common.out.to_string_lossy().into_owned();
     let bucket = match parse_s3_url(&url) {
         Some((bucket, prefix)) if prefix.is_empty() || prefix == "/" => bucket,
