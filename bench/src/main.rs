@@ -1,4 +1,4 @@
-//! `bench gen <stream> <seed> <max-bytes> <file>`: writes a generated Firehose event.
+//! `bench gen <stream> <seed> <max-bytes> <event-file>`: writes a generated Firehose event.
 //! `bench respond <stream> <event-file> <response-file>`: runs the real handler on an event
 //! file and writes the response (for comparing with the Python baseline).
 //! `bench repeat <stream> <event-file> <n>` / `bench repeat-floor <event-file> <n>`: the
@@ -9,6 +9,14 @@ use std::process::ExitCode;
 use shim::config::Config;
 use shim::{Stream, Transformer};
 
+/// Every command the binary takes.
+const USAGE: &str = "\
+usage: bench gen <stream> <seed> <max-bytes> <event-file>
+       bench respond <stream> <event-file> <response-file>
+       bench repeat <stream> <event-file> <times>
+       bench repeat-floor <event-file> <times>
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -16,9 +24,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("bench: {message}");
-            eprintln!(
-                "usage: bench gen <stream> <seed> <max-bytes> <file> | bench respond <stream> <event> <response>"
-            );
+            eprint!("{USAGE}");
             ExitCode::FAILURE
         }
     }
@@ -32,7 +38,7 @@ fn run(args: &[&str]) -> Result<(), String> {
             let max_bytes = max_bytes.parse().map_err(|_| format!("bad size {max_bytes:?}"))?;
             let batch = bench::batch(stream(name)?, seed, max_bytes);
             std::fs::write(file, &batch.text).map_err(|e| format!("{file}: {e}"))?;
-            let failed = batch.expected.iter().filter(|e| *e != "Ok" && *e != "Dropped").count();
+            let failed = batch.expected.iter().filter(|expected| expected.is_failed()).count();
             println!(
                 "{{\"file\":{file:?},\"bytes\":{},\"records\":{},\"expected_failed\":{failed}}}",
                 batch.text.len(),

@@ -79,13 +79,18 @@ fn http_status<R: std::fmt::Debug>(raw: &R) -> String {
 }
 
 /// A failed S3 call as a command error: what was done, on which bucket and key, and the code.
-pub fn s3_error<E, R>(what: &str, bucket: &str, key: &str, error: &aws_sdk_s3::error::SdkError<E, R>) -> Error
+pub fn s3_error<E, R>(action: &'static str, bucket: &str, key: &str, error: aws_sdk_s3::error::SdkError<E, R>) -> Error
 where
-    E: ProvideErrorMetadata,
-    R: std::fmt::Debug,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let place = if key.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{key}") };
-    Error(format!("cannot {what} {place}: {}", error_code(error)))
+    Error::S3 {
+        action,
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        code: error_code(&error),
+        source: Some(Box::new(error)),
+    }
 }
 
 /// `s3://BUCKET/PREFIX` split into bucket and prefix.

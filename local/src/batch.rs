@@ -4,6 +4,7 @@
 
 use base64::Engine;
 use shim::firehose::{FirehoseEvent, FirehoseRecord, RecordResult};
+use shim::respond::Handled;
 use shim::Transformer;
 
 use crate::error_output::{ErrorRecord, FUNCTION_ERROR, PROCESSING_FAILED};
@@ -29,11 +30,20 @@ impl Pending {
         Pending { data: record.raw_data, arrival_ms, attempts_before: record.attempts_made }
     }
 
-    /// The record's bytes as a buffer counts them: its decoded size, from the base64 length
-    /// (without decoding; invalid base64 counts alike).
+    /// The record's bytes as a buffer counts them: its decoded size, from the base64 length and
+    /// padding, without decoding (exact for valid base64; invalid base64 counts alike). The one
+    /// place record sizes are computed: `run` (which holds the bytes) and replays count alike.
     pub fn size(&self) -> usize {
-        self.data.len() / 4 * 3
+        let padding = self.data.bytes().rev().take(2).take_while(|byte| *byte == b'=').count();
+        (self.data.len() / 4 * 3).saturating_sub(padding)
     }
+}
+
+/// Whether a batch holding `held_records` records of `held_bytes` bytes must go before a record
+/// of `size` bytes joins it: Firehose never lets a batch pass its size hint, except a batch of
+/// one record larger than the hint.
+pub fn is_full_before(held_records: usize, held_bytes: usize, size: usize, limit: usize) -> bool {
+    held_records > 0 && held_bytes + size > limit
 }
 
 /// What became of one record.
@@ -68,69 +78,95 @@ pub fn invoke(
     records: &[Pending],
     tally: &mut Tally,
 ) -> Result<Vec<Verdict>, Error> {
-    let event_records: Vec<FirehoseRecord> = records
+    match shim::respond::process(transformer, event(invocation, records)) {
+        Ok(handled) => {
+            tally.count_batch(records.len(), &handled.summary);
+            verdicts(transformer, invocation, records, &handled)
+        }
+        Err(error) => {
+            tally.count_failed_batch(records.len(), FUNCTION_ERROR);
+            let message = error.to_string();
+            Ok(records
+                .iter()
+                .map(|pending| Verdict::Failed(failed(invocation, pending, FUNCTION_ERROR, &message)))
+                .collect())
+        }
+    }
+}
+
+/// The Firehose event for the batch: record ids `<prefix>-<n>` (twelve digits) from
+/// `first_record` on.
+fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent {
+    let records = records
         .iter()
-        .enumerate()
-        .map(|(i, pending)| FirehoseRecord {
-            record_id: format!("{}-{:012}", invocation.record_prefix, invocation.first_record + i as u64),
+        .zip(invocation.first_record..)
+        .map(|(pending, number)| FirehoseRecord {
+            record_id: format!("{}-{number:012}", invocation.record_prefix),
             data: pending.data.clone(),
             approximate_arrival_timestamp: Some(pending.arrival_ms),
             ..FirehoseRecord::default()
         })
         .collect();
-    let event = FirehoseEvent {
-        invocation_id: Some(invocation.invocation_id.clone()),
-        records: event_records,
-        ..FirehoseEvent::default()
-    };
-    let outcome = shim::respond::process(transformer, event);
-    let failed = |pending: &Pending, code: &str, message: String| ErrorRecord {
-        attempts_made: pending.attempts_before + 1,
-        arrival_timestamp: pending.arrival_ms,
-        error_code: code.to_owned(),
-        error_message: message,
-        attempt_ending_timestamp: invocation.ended_ms,
-        raw_data: pending.data.clone(),
-        lambda_arn: invocation.lambda_arn.to_owned(),
-    };
-    tally.batches += 1;
-    tally.records += records.len();
-    let handled = match outcome {
-        Ok(handled) => handled,
-        Err(error) => {
-            tally.failed += records.len();
-            *tally.reasons.entry(FUNCTION_ERROR.to_owned()).or_default() += records.len();
-            return Ok(records
-                .iter()
-                .map(|pending| Verdict::Failed(failed(pending, FUNCTION_ERROR, error.to_string())))
-                .collect());
-        }
-    };
-    tally.ok += handled.summary.ok;
-    tally.dropped += handled.summary.dropped;
-    tally.failed += handled.summary.failed;
-    tally.truncated += handled.summary.truncated;
-    tally.handler_time += handled.summary.elapsed;
-    tally.ages_ms.extend_from_slice(&handled.summary.ages_ms);
-    for (reason, count) in handled.summary.reasons {
-        *tally.reasons.entry(reason).or_default() += count;
-    }
+    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone()), records, ..FirehoseEvent::default() }
+}
+
+/// Each response record's verdict, aligned with `records`.
+fn verdicts(
+    transformer: &Transformer,
+    invocation: &Invocation<'_>,
+    records: &[Pending],
+    handled: &Handled,
+) -> Result<Vec<Verdict>, Error> {
     let results = handled.response.records.iter().zip(&handled.reasons).zip(records);
     results
         .map(|((record, reason), pending)| match record.result {
-            RecordResult::Ok => {
-                base64::engine::general_purpose::STANDARD.decode(&record.data).map(Verdict::Ok).map_err(|_| {
-                    Error(format!("the {} function returned an Ok record that is not base64", transformer.stream()))
-                })
-            }
+            RecordResult::Ok => base64::engine::general_purpose::STANDARD
+                .decode(&record.data)
+                .map(Verdict::Ok)
+                .map_err(|source| Error::NotBase64 { stream: transformer.stream(), source }),
             RecordResult::Dropped => Ok(Verdict::Dropped),
             RecordResult::ProcessingFailed => {
                 let message = match reason {
                     Some(reason) => format!("{}: {reason}", reason.tag()),
                     None => "ProcessingFailed status set for record".to_owned(),
                 };
-                Ok(Verdict::Failed(failed(pending, PROCESSING_FAILED, message)))
+                Ok(Verdict::Failed(failed(invocation, pending, PROCESSING_FAILED, &message)))
             }
         })
         .collect()
+}
+
+/// The error-output line of a record that failed this invocation.
+fn failed(invocation: &Invocation<'_>, pending: &Pending, code: &str, message: &str) -> ErrorRecord {
+    ErrorRecord {
+        attempts_made: pending.attempts_before + 1,
+        arrival_timestamp: pending.arrival_ms,
+        error_code: code.to_owned(),
+        error_message: message.to_owned(),
+        attempt_ending_timestamp: invocation.ended_ms,
+        raw_data: pending.data.clone(),
+        lambda_arn: invocation.lambda_arn.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_counts_its_decoded_bytes() {
+        for length in 0..10 {
+            let data = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; length]);
+            assert_eq!(Pending { data, arrival_ms: 0, attempts_before: 0 }.size(), length);
+        }
+        let invalid = Pending { data: "not base64!".into(), arrival_ms: 0, attempts_before: 0 };
+        assert_eq!(invalid.size(), 6);
+    }
+
+    #[test]
+    fn a_batch_is_full_before_it_would_pass_the_hint() {
+        assert!(!is_full_before(0, 0, 5000, 1000), "one large record goes alone");
+        assert!(!is_full_before(2, 600, 400, 1000));
+        assert!(is_full_before(2, 600, 401, 1000));
+    }
 }

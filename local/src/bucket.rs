@@ -20,12 +20,12 @@ use super::{BucketReplay, Common};
 /// Lines of a list shown before "... and N more".
 const SHOWN: usize = 20;
 
-pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) -> Result<ExitCode, Error> {
-    let (bucket, prefix) =
-        parse_s3_url(command.url).ok_or_else(|| Error(format!("not an s3://BUCKET/PREFIX URL: {}", command.url)))?;
+pub(crate) fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) -> Result<ExitCode, Error> {
+    let (bucket, prefix) = parse_s3_url(command.url)
+        .ok_or_else(|| Error::Usage(format!("not an s3://BUCKET/PREFIX URL: {}", command.url)))?;
     let prefix = if prefix == "errors" { "errors/".to_owned() } else { prefix };
     if !prefix.starts_with("errors/") {
-        return Err(Error(format!(
+        return Err(Error::Usage(format!(
             "replay reads error output: the prefix must be under errors/ (e.g. s3://{bucket}/errors/orders/processing-failed/), not {prefix:?}"
         )));
     }
@@ -71,12 +71,12 @@ pub fn execute(command: &BucketReplay<'_>, common: &Common, settings: Settings) 
 }
 
 /// `run --out s3://BUCKET`: the run into a staging folder, then its objects into the bucket.
-pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Source>) -> Result<ExitCode, Error> {
+pub(crate) fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Source>) -> Result<ExitCode, Error> {
     let url = common.out.to_string_lossy().into_owned();
     let bucket = match parse_s3_url(&url) {
         Some((bucket, prefix)) if prefix.is_empty() || prefix == "/" => bucket,
         _ => {
-            return Err(Error(format!(
+            return Err(Error::Usage(format!(
                 "--out {url}: give a bucket only (s3://BUCKET); objects go where Firehose puts them"
             )))
         }
@@ -96,7 +96,10 @@ pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Sourc
     let written = match uploaded {
         Ok(written) => written,
         Err(error) => {
-            return Err(Error(format!("{error}; the run's objects are kept in {} (none was lost)", staging.display())))
+            return Err(Error::Usage(format!(
+                "{error}; the run's objects are kept in {} (none was lost)",
+                staging.display()
+            )))
         }
     };
     let _ = std::fs::remove_dir_all(&staging);
@@ -110,23 +113,22 @@ pub fn run_to_bucket(common: &Common, mut settings: Settings, sources: Vec<Sourc
 /// The runtime the SDK's calls run on: one thread (the calls overlap, the work between them is
 /// the transformation's).
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| Error(format!("cannot start the async runtime: {error}")))
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|source| Error::Runtime { source })
 }
 
 fn target(to: &str) -> Result<Target, Error> {
     if let Some(name) = to.strip_prefix("kinesis:") {
         if name.is_empty() || name.replace("{stream}", "x").len() > 128 {
-            return Err(Error(format!("--to {to}: a Kinesis stream name of 1 to 128 characters is needed")));
+            return Err(Error::Usage(format!("--to {to}: a Kinesis stream name of 1 to 128 characters is needed")));
         }
         return Ok(Target::Kinesis { name: name.to_owned() });
     }
     match parse_s3_url(to) {
         Some((bucket, prefix)) if prefix.is_empty() || prefix == "/" => Ok(Target::S3 { bucket }),
-        Some(_) => Err(Error(format!("--to {to}: give a bucket only (s3://BUCKET); objects go under system-one/"))),
-        None => Err(Error(format!("--to {to}: expected s3://BUCKET or kinesis:NAME"))),
+        Some(_) => {
+            Err(Error::Usage(format!("--to {to}: give a bucket only (s3://BUCKET); objects go under system-one/")))
+        }
+        None => Err(Error::Usage(format!("--to {to}: expected s3://BUCKET or kinesis:NAME"))),
     }
 }
 

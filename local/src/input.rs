@@ -34,7 +34,7 @@ pub fn sources(arguments: &[PathBuf], extensions: &[&str]) -> Result<Vec<Source>
             sources.push(Source::Stdin);
             continue;
         }
-        let metadata = fs::metadata(argument).map_err(|error| Error::io("cannot read", argument, &error))?;
+        let metadata = fs::metadata(argument).map_err(|error| Error::io("read", argument, error))?;
         if metadata.is_dir() {
             let mut files = Vec::new();
             walk(argument, extensions, &mut files)?;
@@ -48,15 +48,15 @@ pub fn sources(arguments: &[PathBuf], extensions: &[&str]) -> Result<Vec<Source>
 }
 
 fn walk(folder: &Path, extensions: &[&str], files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = fs::read_dir(folder).map_err(|error| Error::io("cannot read", folder, &error))?;
+    let entries = fs::read_dir(folder).map_err(|error| Error::io("read", folder, error))?;
     for entry in entries {
-        let entry = entry.map_err(|error| Error::io("cannot read", folder, &error))?;
+        let entry = entry.map_err(|error| Error::io("read", folder, error))?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') {
             continue;
         }
-        let kind = entry.file_type().map_err(|error| Error::io("cannot read", &path, &error))?;
+        let kind = entry.file_type().map_err(|error| Error::io("read", &path, error))?;
         if kind.is_dir() {
             walk(&path, extensions, files)?;
         } else if extensions.is_empty() || extensions.iter().any(|extension| name.ends_with(extension)) {
@@ -94,7 +94,7 @@ pub fn read(sources: Vec<Source>, progress: impl Fn(u64) + Send + 'static) -> Re
                 Source::File(path) => match fs::File::open(path) {
                     Ok(file) => Box::new(file),
                     Err(error) => {
-                        let _ = sender.send(Message::Failed(Error::io("cannot read", path, &error)));
+                        let _ = sender.send(Message::Failed(Error::io("read", path, error)));
                         return;
                     }
                 },
@@ -117,7 +117,10 @@ pub fn read(sources: Vec<Source>, progress: impl Fn(u64) + Send + 'static) -> Re
                         }
                     }
                     Err(error) => {
-                        let message = Error(format!("cannot read {}: {error}", source.describe()));
+                        let message = match source {
+                            Source::Stdin => Error::Stdin { source: error },
+                            Source::File(path) => Error::io("read", path, error),
+                        };
                         let _ = sender.send(Message::Failed(message));
                         return;
                     }

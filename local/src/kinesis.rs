@@ -181,7 +181,7 @@ async fn put_batch(
                 .data(Blob::new(entry.data.clone()))
                 .partition_key(&entry.partition_key)
                 .build()
-                .map_err(|error| Error(format!("cannot build a PutRecords entry: {error}")))?;
+                .map_err(|source| Error::KinesisEntry { source })?;
             request = request.records(record);
         }
         outcome.calls += 1;
@@ -190,7 +190,7 @@ async fn put_batch(
             Err(error) => {
                 let code = error_code(&error);
                 if !RETRYABLE.contains(&code.as_str()) && !code.starts_with("HTTP 5") {
-                    return Err(Error(format!("cannot put records on Kinesis stream {stream_name}: {code}")));
+                    return Err(Error::Kinesis { stream: stream_name.to_owned(), code, source: Some(Box::new(error)) });
                 }
                 outcome.retried_calls += 1;
                 for (_, last) in &mut waiting {

@@ -13,9 +13,10 @@ use jiff::Timestamp;
 use crate::Error;
 use testkit::ids::uuid_like;
 
-/// Which of the two prefixes of a delivery stream.
+/// Which prefix of the bucket an object goes under: one of a delivery stream's two, or the
+/// replay's unreadable lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Prefix {
     /// `system-one/<stream>/`: System One batch files.
     Data,
     /// `errors/<stream>/processing-failed/`: error-output lines.
@@ -25,12 +26,12 @@ pub enum Kind {
 }
 
 /// The folder of an object, relative to the output folder.
-pub fn folder(kind: Kind, delivery_stream: &str, at: Timestamp) -> PathBuf {
+pub fn folder(prefix: Prefix, delivery_stream: &str, at: Timestamp) -> PathBuf {
     let hour = at.to_zoned_datetime(TimeZone::UTC).strftime("%Y/%m/%d/%H").to_string();
-    match kind {
-        Kind::Data => Path::new("system-one").join(delivery_stream).join(hour),
-        Kind::ProcessingFailed => Path::new("errors").join(delivery_stream).join("processing-failed").join(hour),
-        Kind::Unreadable => Path::new("errors").join("replay-unreadable").join(hour),
+    match prefix {
+        Prefix::Data => Path::new("system-one").join(delivery_stream).join(hour),
+        Prefix::ProcessingFailed => Path::new("errors").join(delivery_stream).join("processing-failed").join(hour),
+        Prefix::Unreadable => Path::new("errors").join("replay-unreadable").join(hour),
     }
 }
 
@@ -57,13 +58,13 @@ impl Writer {
     /// Writes `content` as a new object; returns its path.
     pub fn write(
         &mut self,
-        kind: Kind,
+        prefix: Prefix,
         delivery_stream: &str,
         at: Timestamp,
         content: &[u8],
     ) -> Result<PathBuf, Error> {
-        let folder = self.root.join(folder(kind, delivery_stream, at));
-        fs::create_dir_all(&folder).map_err(|error| Error::io("cannot create", &folder, &error))?;
+        let folder = self.root.join(folder(prefix, delivery_stream, at));
+        fs::create_dir_all(&folder).map_err(|error| Error::io("create", &folder, error))?;
         loop {
             self.count += 1;
             let uuid = uuid_like(&[
@@ -75,12 +76,12 @@ impl Writer {
             let path = folder.join(object_name(delivery_stream, at, &uuid));
             match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut file) => {
-                    file.write_all(content).map_err(|error| Error::io("cannot write", &path, &error))?;
+                    file.write_all(content).map_err(|error| Error::io("write", &path, error))?;
                     self.written.push(path.clone());
                     return Ok(path);
                 }
                 Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(error) => return Err(Error::io("cannot create", &path, &error)),
+                Err(error) => return Err(Error::io("create", &path, error)),
             }
         }
     }
@@ -98,9 +99,9 @@ mod tests {
     #[test]
     fn lays_out_like_the_template() {
         let at: Timestamp = "2026-11-20T15:04:05.123Z".parse().unwrap();
-        assert_eq!(folder(Kind::Data, "orders", at), Path::new("system-one/orders/2026/11/20/15"));
+        assert_eq!(folder(Prefix::Data, "orders", at), Path::new("system-one/orders/2026/11/20/15"));
         assert_eq!(
-            folder(Kind::ProcessingFailed, "orders", at),
+            folder(Prefix::ProcessingFailed, "orders", at),
             Path::new("errors/orders/processing-failed/2026/11/20/15")
         );
         assert_eq!(object_name("orders", at, "u"), "orders-1-2026-11-20-15-04-05-u");
@@ -112,8 +113,8 @@ mod tests {
         let at: Timestamp = "2026-11-20T15:04:05Z".parse().unwrap();
         let mut first = Writer::new(dir.path(), 0);
         let mut second = Writer::new(dir.path(), 0);
-        let a = first.write(Kind::Data, "orders", at, b"a\n").unwrap();
-        let b = second.write(Kind::Data, "orders", at, b"b\n").unwrap();
+        let a = first.write(Prefix::Data, "orders", at, b"a\n").unwrap();
+        let b = second.write(Prefix::Data, "orders", at, b"b\n").unwrap();
         assert_ne!(a, b);
         assert_eq!(fs::read(a).unwrap(), b"a\n");
         assert_eq!(fs::read(b).unwrap(), b"b\n");

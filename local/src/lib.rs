@@ -19,6 +19,7 @@
 pub mod aws;
 pub mod batch;
 pub mod clock;
+mod error;
 pub mod error_output;
 pub mod input;
 pub mod kinesis;
@@ -33,26 +34,7 @@ pub mod summary;
 pub mod upload;
 
 pub use clock::Clock;
+pub use error::{AwsSource, Error};
 pub use pipeline::{Pipeline, Settings};
 pub use route::Lane;
 pub use summary::Report;
-
-/// A failure that stops a command: a path that cannot be read or written, or a function that
-/// cannot start. Record-level failures are never this; they are data, written to `errors/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl Error {
-    /// An I/O error with what was being done and to which path.
-    pub fn io(what: &str, path: &std::path::Path, error: &std::io::Error) -> Error {
-        Error(format!("{what} {}: {error}", path.display()))
-    }
-}

@@ -170,7 +170,7 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
             function_logs(&common)?;
             if inputs.iter().any(|input| input.to_string_lossy().starts_with("s3://")) {
                 let [url] = inputs.as_slice() else {
-                    return Err(Error("replay takes one s3:// URL, and no local paths beside it".into()));
+                    return Err(Error::Usage("replay takes one s3:// URL, and no local paths beside it".into()));
                 };
                 let url = url.to_string_lossy();
                 let bucket_replay =
@@ -178,7 +178,7 @@ fn execute(command: Command) -> Result<ExitCode, Error> {
                 return bucket::execute(&bucket_replay, &common, settings(&common)?);
             }
             if to.is_some() || dry_run {
-                return Err(Error("--to and --dry-run apply to a replay from s3://".into()));
+                return Err(Error::Usage("--to and --dry-run apply to a replay from s3://".into()));
             }
             let settings = settings(&common)?;
             let sources = input::sources(&inputs, &[])?;
@@ -218,16 +218,16 @@ fn function_logs(common: &Common) -> Result<(), Error> {
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|error| Error(format!("cannot open the log file {}: {error}", path.display())))?;
+        .map_err(|source| Error::io("open the log file", path, source))?;
     let writer = std::sync::Mutex::new(std::io::LineWriter::new(file));
     let filter = shim::logging::Settings::from_env().filter();
     tracing::subscriber::set_global_default(shim::logging::json_logs(writer, filter))
-        .map_err(|error| Error(format!("cannot start the log file {}: {error}", path.display())))
+        .map_err(|source| Error::Logging { path: path.clone(), source })
 }
 
 fn settings(common: &Common) -> Result<Settings, Error> {
     let zone = common.timezone.clone().or_else(|| std::env::var(shim::config::ZONE_VARIABLE).ok());
-    let config = Config::with_zone(zone.as_deref()).map_err(|error| Error(error.to_string()))?;
+    let config = Config::with_zone(zone.as_deref())?;
     let mut settings = Settings::new(&common.out)?;
     settings.config = config;
     if let Some(at) = common.frozen_clock {

@@ -11,10 +11,15 @@ pub async fn get(clients: &Clients, bucket: &str, key: &str) -> Result<Option<Ve
     let response = match clients.s3.get_object().bucket(bucket).key(key).send().await {
         Ok(response) => response,
         Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => return Ok(None),
-        Err(error) => return Err(s3_error("read", bucket, key, &error)),
+        Err(error) => return Err(s3_error("read", bucket, key, error)),
     };
-    let body =
-        response.body.collect().await.map_err(|error| Error(format!("cannot read s3://{bucket}/{key}: {error}")))?;
+    let body = response.body.collect().await.map_err(|error| Error::S3 {
+        action: "read",
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        code: error.to_string(),
+        source: Some(Box::new(error)),
+    })?;
     Ok(Some(body.into_bytes().to_vec()))
 }
 
@@ -28,7 +33,7 @@ pub async fn put(clients: &Clients, bucket: &str, key: &str, content: Vec<u8>) -
         .body(ByteStream::from(content))
         .send()
         .await
-        .map_err(|error| s3_error("write", bucket, key, &error))?;
+        .map_err(|error| s3_error("write", bucket, key, error))?;
     Ok(())
 }
 
@@ -37,7 +42,7 @@ pub async fn exists(clients: &Clients, bucket: &str, key: &str) -> Result<bool, 
     match clients.s3.head_object().bucket(bucket).key(key).send().await {
         Ok(_) => Ok(true),
         Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(false),
-        Err(error) => Err(s3_error("look up", bucket, key, &error)),
+        Err(error) => Err(s3_error("look up", bucket, key, error)),
     }
 }
 
@@ -50,6 +55,6 @@ pub async fn delete(clients: &Clients, bucket: &str, key: &str) -> Result<(), Er
         .key(key)
         .send()
         .await
-        .map_err(|error| s3_error("delete", bucket, key, &error))?;
+        .map_err(|error| s3_error("delete", bucket, key, error))?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! [`shim::respond::process`] call per batch, and the results written as the delivery stream
 //! writes them.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use shim::{Stream, Transformer};
 
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::error_output::local_lambda_arn;
-use crate::layout::{Kind, Writer};
+use crate::layout::{Prefix, Writer};
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
 
@@ -45,7 +46,7 @@ impl Settings {
             out: out.into(),
             buffer_bytes: DEFAULT_BUFFER_MB as usize * MB as usize,
             interval: Duration::from_secs(DEFAULT_INTERVAL_SECONDS),
-            config: Config::with_zone(None).map_err(|error| Error(error.to_string()))?,
+            config: Config::with_zone(None)?,
             clock: Clock::System,
         })
     }
@@ -90,20 +91,18 @@ impl Pipeline {
     pub fn put(&mut self, lane: Lane, bytes: &[u8]) -> Result<(), Error> {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         let arrival_ms = self.settings.clock.now_ms();
-        self.push(lane, Pending { data, arrival_ms, attempts_before: 0 }, bytes.len())
+        self.put_encoded(lane, Pending { data, arrival_ms, attempts_before: 0 })
     }
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
     /// an earlier attempt recorded about it.
     pub fn put_encoded(&mut self, lane: Lane, pending: Pending) -> Result<(), Error> {
         let size = pending.size();
-        self.push(lane, pending, size)
-    }
-
-    fn push(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {
         let limit = self.settings.buffer_bytes;
-        let full =
-            self.buffers.get(&lane).is_some_and(|buffer| !buffer.records.is_empty() && buffer.bytes + size > limit);
+        let full = self
+            .buffers
+            .get(&lane)
+            .is_some_and(|buffer| batch::is_full_before(buffer.records.len(), buffer.bytes, size, limit));
         if full {
             self.flush(lane)?;
         }
@@ -156,50 +155,76 @@ impl Pipeline {
     /// Writes lines a replay could not read, byte for byte.
     pub fn keep_unreadable(&mut self, content: &[u8]) -> Result<PathBuf, Error> {
         let now = self.settings.clock.now();
-        self.writer.write(Kind::Unreadable, "replay-unreadable", now, content)
+        self.writer.write(Prefix::Unreadable, "replay-unreadable", now, content)
     }
 
     /// One invocation: the lane's buffer through the function, the results onto disk.
     fn flush(&mut self, lane: Lane) -> Result<(), Error> {
-        let Some(buffer) = self.buffers.remove(&lane) else {
+        let Some(buffer) = self.buffers.remove(&lane).filter(|buffer| !buffer.records.is_empty()) else {
             return Ok(());
         };
-        if buffer.records.is_empty() {
-            return Ok(());
-        }
         let opened_at = buffer.opened_at.unwrap_or_else(|| self.settings.clock.now());
-        let stream = lane.transformer_stream();
-        if !self.transformers.contains_key(&stream) {
-            let transformer = Transformer::new(stream, self.settings.config.clone())
-                .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
-            self.transformers.insert(stream, transformer);
-        }
-        let transformer = self.transformers.get(&stream).ok_or_else(|| Error("no transformer".into()))?;
+        let verdicts = self.invoke(lane, &buffer.records)?;
+        self.write(lane, opened_at, &Rendered::from_verdicts(verdicts))
+    }
+
+    /// Runs the records through the lane's function as one invocation, counted into the lane's
+    /// tally; the verdicts are aligned with `records`.
+    fn invoke(&mut self, lane: Lane, records: &[Pending]) -> Result<Vec<Verdict>, Error> {
+        let first_record = self.next_record + 1;
+        self.next_record += records.len() as u64;
         let lambda_arn = local_lambda_arn(lane.name());
         let invocation = Invocation {
-            invocation_id: format!("{}-{}", lane.name(), self.next_record + buffer.records.len() as u64),
+            invocation_id: format!("{}-{}", lane.name(), self.next_record),
             record_prefix: lane.name(),
-            first_record: self.next_record + 1,
+            first_record,
             lambda_arn: &lambda_arn,
             ended_ms: self.settings.clock.now_ms(),
         };
-        self.next_record += buffer.records.len() as u64;
+        let stream = lane.transformer_stream();
+        let transformer = match self.transformers.entry(stream) {
+            Entry::Occupied(started) => started.into_mut(),
+            Entry::Vacant(slot) => slot.insert(
+                Transformer::new(stream, self.settings.config.clone())
+                    .map_err(|source| Error::FunctionStart { stream, source })?,
+            ),
+        };
         let tally = self.tallies.entry(lane).or_default();
-        let mut data: Vec<u8> = Vec::new();
-        let mut errors = String::new();
-        for verdict in batch::invoke(transformer, &invocation, &buffer.records, tally)? {
-            match verdict {
-                Verdict::Ok(line) => data.extend_from_slice(&line),
-                Verdict::Dropped => {}
-                Verdict::Failed(record) => errors.push_str(&record.line()),
-            }
+        batch::invoke(transformer, &invocation, records, tally)
+    }
+
+    /// Writes the batch's objects as the delivery stream does: one System One object and one
+    /// error-output object, each only when it has content.
+    fn write(&mut self, lane: Lane, opened_at: Timestamp, rendered: &Rendered) -> Result<(), Error> {
+        if !rendered.data.is_empty() {
+            self.writer.write(Prefix::Data, lane.name(), opened_at, &rendered.data)?;
         }
-        if !data.is_empty() {
-            self.writer.write(Kind::Data, lane.name(), opened_at, &data)?;
-        }
-        if !errors.is_empty() {
-            self.writer.write(Kind::ProcessingFailed, lane.name(), opened_at, errors.as_bytes())?;
+        if !rendered.errors.is_empty() {
+            self.writer.write(Prefix::ProcessingFailed, lane.name(), opened_at, rendered.errors.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// A batch's verdicts as the delivery stream writes them.
+#[derive(Debug, Default)]
+struct Rendered {
+    /// The System One lines, in record order.
+    data: Vec<u8>,
+    /// The error-output lines, in record order.
+    errors: String,
+}
+
+impl Rendered {
+    fn from_verdicts(verdicts: Vec<Verdict>) -> Rendered {
+        let mut rendered = Rendered::default();
+        for verdict in verdicts {
+            match verdict {
+                Verdict::Ok(line) => rendered.data.extend_from_slice(&line),
+                Verdict::Dropped => {}
+                Verdict::Failed(record) => rendered.errors.push_str(&record.line()),
+            }
+        }
+        rendered
     }
 }

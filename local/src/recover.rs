@@ -34,7 +34,7 @@ use crate::aws::{s3_error, Clients};
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::error_output::ErrorRecord;
 use crate::kinesis::{self, Entry, Retry};
-use crate::layout::{folder, object_name, Kind};
+use crate::layout::{folder, object_name, Prefix};
 use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
 use testkit::ids::{fnv1a, uuid_like};
@@ -179,7 +179,7 @@ pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(Pro
     let mut transformers = HashMap::new();
     for stream in Stream::ALL {
         let transformer = Transformer::new(stream, options.config.clone())
-            .map_err(|error| Error(format!("the {stream} function cannot start: {error}")))?;
+            .map_err(|source| Error::FunctionStart { stream, source })?;
         transformers.insert(stream, transformer);
     }
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
@@ -219,7 +219,7 @@ async fn list_keys(clients: &Clients, bucket: &str, prefix: &str) -> Result<Vec<
     let mut pages = clients.s3.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     let mut found = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|error| s3_error("list", bucket, prefix, &error))?;
+        let page = page.map_err(|error| s3_error("list", bucket, prefix, error))?;
         for object in page.contents() {
             let Some(key) = object.key() else { continue };
             found.push((key.to_owned(), object.size().and_then(|size| u64::try_from(size).ok()).unwrap_or(0)));
@@ -325,7 +325,7 @@ async fn replay_source(
         .errors
         .iter()
         .map(|(lane, lines)| {
-            (object_key(Kind::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
+            (object_key(Prefix::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
         })
         .collect();
     let mut journal = existing.clone().unwrap_or_else(|| Journal {
@@ -347,7 +347,7 @@ async fn replay_source(
     match &options.target {
         Target::S3 { bucket: target } => {
             for (lane, data) in &transformed.data {
-                let out = object_key(Kind::Data, *lane, at, &name(*lane, "data"));
+                let out = object_key(Prefix::Data, *lane, at, &name(*lane, "data"));
                 write_once(clients, options.dry_run, target, &out, data.clone(), recovery).await?;
             }
         }
@@ -407,8 +407,8 @@ async fn replay_source(
     Ok(())
 }
 
-fn object_key(kind: Kind, lane: Lane, at: Timestamp, uuid: &str) -> String {
-    let path = folder(kind, lane.name(), at).join(object_name(lane.name(), at, uuid));
+fn object_key(prefix: Prefix, lane: Lane, at: Timestamp, uuid: &str) -> String {
+    let path = folder(prefix, lane.name(), at).join(object_name(lane.name(), at, uuid));
     path.to_string_lossy().into_owned()
 }
 
@@ -453,7 +453,7 @@ fn transform(
     }
     for (lane, (pendings, arns)) in lanes {
         let stream = lane.transformer_stream();
-        let transformer = transformers.get(&stream).ok_or_else(|| Error(format!("no {stream} function")))?;
+        let transformer = transformers.get(&stream).ok_or(Error::NoFunction { stream })?;
         let tally = report.lanes.entry(lane).or_default();
         let mut offset = 0;
         for chunk in chunks(&pendings, options.buffer_bytes) {
@@ -499,7 +499,7 @@ fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
     let mut bytes = 0;
     for (i, pending) in records.iter().enumerate() {
         let size = pending.size();
-        if i > start && bytes + size > limit {
+        if batch::is_full_before(i - start, bytes, size, limit) {
             chunks.extend(records.get(start..i));
             start = i;
             bytes = 0;
@@ -511,7 +511,11 @@ fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
 }
 
 async fn put_journal(clients: &Clients, bucket: &str, key: &str, journal: &Journal) -> Result<(), Error> {
-    let content = serde_json::to_vec(journal).map_err(|error| Error(error.to_string()))?;
+    let content = serde_json::to_vec(journal).map_err(|source| Error::Journal {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        source,
+    })?;
     put(clients, bucket, key, content).await
 }
 
@@ -540,7 +544,13 @@ async fn write_once(
 async fn move_object(clients: &Clients, options: &Options, key: &str, destination: &str) -> Result<(), Error> {
     let bucket = &options.bucket;
     if options.fail_move {
-        return Err(Error(format!("cannot move s3://{bucket}/{key}: simulated failure (--fail-move)")));
+        return Err(Error::S3 {
+            action: "move",
+            bucket: bucket.clone(),
+            key: key.to_owned(),
+            code: "simulated failure (--fail-move)".to_owned(),
+            source: None,
+        });
     }
     clients
         .s3
@@ -550,7 +560,7 @@ async fn move_object(clients: &Clients, options: &Options, key: &str, destinatio
         .copy_source(format!("{bucket}/{}", encode_key(key)))
         .send()
         .await
-        .map_err(|error| s3_error("copy", bucket, key, &error))?;
+        .map_err(|error| s3_error("copy", bucket, key, error))?;
     delete(clients, bucket, key).await
 }
 

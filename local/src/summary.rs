@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use shim::respond::Summary;
+
 use crate::Lane;
 
 /// One lane's counts.
@@ -30,6 +32,29 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Counts one invocation that returned a response for `records` records.
+    pub fn count_batch(&mut self, records: usize, summary: &Summary) {
+        self.batches += 1;
+        self.records += records;
+        self.ok += summary.ok;
+        self.dropped += summary.dropped;
+        self.failed += summary.failed;
+        self.truncated += summary.truncated;
+        self.handler_time += summary.elapsed;
+        self.ages_ms.extend_from_slice(&summary.ages_ms);
+        for (reason, count) in &summary.reasons {
+            *self.reasons.entry(reason.clone()).or_default() += count;
+        }
+    }
+
+    /// Counts one invocation that failed as a whole: every record failed with `code`.
+    pub fn count_failed_batch(&mut self, records: usize, code: &str) {
+        self.batches += 1;
+        self.records += records;
+        self.failed += records;
+        *self.reasons.entry(code.to_owned()).or_default() += records;
+    }
+
     /// Adds `other`'s counts to these.
     pub fn add(&mut self, other: &Tally) {
         self.records += other.records;

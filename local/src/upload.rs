@@ -16,9 +16,9 @@ pub async fn upload(clients: &Clients, bucket: &str, root: &Path, files: &[PathB
     for file in files {
         let key = key_of(root, file)?;
         if object::exists(clients, bucket, &key).await? {
-            return Err(Error(format!("s3://{bucket}/{key} exists already; nothing is written over an object")));
+            return Err(Error::ObjectExists { bucket: bucket.to_owned(), key });
         }
-        let content = std::fs::read(file).map_err(|error| Error::io("cannot read", file, &error))?;
+        let content = std::fs::read(file).map_err(|error| Error::io("read", file, error))?;
         object::put(clients, bucket, &key, content).await?;
         written.push(format!("s3://{bucket}/{key}"));
     }
@@ -28,7 +28,7 @@ pub async fn upload(clients: &Clients, bucket: &str, root: &Path, files: &[PathB
 /// A file's key: its path below `root`, with `/` between the parts.
 fn key_of(root: &Path, file: &Path) -> Result<String, Error> {
     let relative =
-        file.strip_prefix(root).map_err(|_| Error(format!("{} is not under {}", file.display(), root.display())))?;
+        file.strip_prefix(root).map_err(|_| Error::NotUnder { path: file.to_owned(), root: root.to_owned() })?;
     let parts: Vec<String> =
         relative.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
     Ok(parts.join("/"))

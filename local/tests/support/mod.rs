@@ -13,12 +13,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
 
-pub mod server;
-pub use server::Server;
+pub(crate) mod server;
+pub(crate) use server::Server;
 
-pub const REGION: &str = "us-east-1";
+pub(crate) const REGION: &str = "us-east-1";
 
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
 }
 
@@ -40,19 +40,19 @@ fn moto_server() -> PathBuf {
 }
 
 /// A moto server of our own, stopped with its process group when dropped.
-pub struct Moto {
+pub(crate) struct Moto {
     server: Server,
-    pub endpoint: String,
+    pub(crate) endpoint: String,
 }
 
 impl Moto {
-    pub fn start() -> Moto {
+    pub(crate) fn start() -> Moto {
         Moto::start_with(&[])
     }
 
     /// With extra environment for the server (`INITIAL_NO_AUTH_ACTION_COUNT=0` turns on its
     /// authentication, so that calls with unknown credentials are denied).
-    pub fn start_with(env: &[(&str, &str)]) -> Moto {
+    pub(crate) fn start_with(env: &[(&str, &str)]) -> Moto {
         let server = Server::start("moto_server", Duration::from_secs(60), |port| {
             let mut command = Command::new(moto_server());
             command.args(["-H", "127.0.0.1", "-p", &port.to_string()]).envs(env.iter().copied());
@@ -76,12 +76,12 @@ impl Moto {
             .build()
     }
 
-    pub fn s3(&self) -> aws_sdk_s3::Client {
+    pub(crate) fn s3(&self) -> aws_sdk_s3::Client {
         let config = aws_sdk_s3::config::Builder::from(&self.sdk_config()).force_path_style(true).build();
         aws_sdk_s3::Client::from_conf(config)
     }
 
-    pub fn kinesis(&self) -> aws_sdk_kinesis::Client {
+    pub(crate) fn kinesis(&self) -> aws_sdk_kinesis::Client {
         aws_sdk_kinesis::Client::new(&self.sdk_config())
     }
 }
@@ -92,16 +92,16 @@ fn http_client() -> aws_sdk_s3::config::SharedHttpClient {
 }
 
 /// Runs a future to its end on a runtime of its own.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
 }
 
 /// `firehose-local` with the standard chain pointed at `endpoint` (no profile, no metadata service).
-pub fn firehose_local(endpoint: &str, args: &[&str]) -> Output {
+pub(crate) fn firehose_local(endpoint: &str, args: &[&str]) -> Output {
     firehose_local_with(endpoint, args, &[])
 }
 
-pub fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_firehose-local"));
     command.args(args).current_dir(root()).stdin(Stdio::null());
     for name in
@@ -121,20 +121,20 @@ pub fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) 
     command.output().unwrap()
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-pub async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) {
+pub(crate) async fn create_bucket(s3: &aws_sdk_s3::Client, bucket: &str) {
     s3.create_bucket().bucket(bucket).send().await.unwrap();
 }
 
-pub async fn put(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, content: Vec<u8>) {
+pub(crate) async fn put(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, content: Vec<u8>) {
     s3.put_object().bucket(bucket).key(key).body(ByteStream::from(content)).send().await.unwrap();
 }
 
 /// Every object of the bucket: key → content.
-pub async fn objects(s3: &aws_sdk_s3::Client, bucket: &str) -> BTreeMap<String, Vec<u8>> {
+pub(crate) async fn objects(s3: &aws_sdk_s3::Client, bucket: &str) -> BTreeMap<String, Vec<u8>> {
     let mut found = BTreeMap::new();
     let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
     while let Some(page) = pages.next().await {
@@ -148,18 +148,18 @@ pub async fn objects(s3: &aws_sdk_s3::Client, bucket: &str) -> BTreeMap<String, 
 }
 
 /// The objects under `prefix`.
-pub fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
     objects.iter().filter(|(key, _)| key.starts_with(prefix)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// The lines of `events/system-two/<stream>.jsonl`.
-pub fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
+pub(crate) fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
     testkit::events::system_two_lines(&root(), stream).unwrap()
 }
 
 /// An error-output line for `raw` as Firehose writes it, with the ARN under `arn_member`
 /// (`lambdaArn` or `lambdaARN`).
-pub fn error_line(raw: &[u8], arn_member: &str, function: &str) -> String {
+pub(crate) fn error_line(raw: &[u8], arn_member: &str, function: &str) -> String {
     let record = ErrorRecord {
         attempts_made: 1,
         arrival_timestamp: 1_795_187_045_123,
@@ -173,11 +173,11 @@ pub fn error_line(raw: &[u8], arn_member: &str, function: &str) -> String {
 }
 
 /// An error-output object holding every line of `lines`.
-pub fn error_object(lines: &[Vec<u8>], arn_member: &str, function: &str) -> Vec<u8> {
+pub(crate) fn error_object(lines: &[Vec<u8>], arn_member: &str, function: &str) -> Vec<u8> {
     lines.iter().map(|line| error_line(line, arn_member, function)).collect::<String>().into_bytes()
 }
 
-pub fn gzip(content: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(content: &[u8]) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(content).unwrap();

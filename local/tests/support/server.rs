@@ -13,16 +13,16 @@ use std::time::{Duration, Instant};
 /// How long a stopped server's group may take to end before it is killed.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
-    pub port: u16,
+    pub(crate) port: u16,
     log: PathBuf,
 }
 
 impl Server {
     /// Starts `what`, the command `command` makes for a free port, and waits up to `timeout`
     /// for it to listen there.
-    pub fn start(what: &str, timeout: Duration, command: impl FnOnce(u16) -> Command) -> Server {
+    pub(crate) fn start(what: &str, timeout: Duration, command: impl FnOnce(u16) -> Command) -> Server {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let name = what.replace(' ', "-");
         let log = std::env::temp_dir().join(format!("firehose-local-{name}-{}-{port}.log", std::process::id()));
@@ -47,7 +47,7 @@ impl Server {
         server
     }
 
-    pub fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 }

@@ -1,8 +1,9 @@
-//! Helpers shared by the property, catalogue and log tests: an independent reading of the spec
-//! (text cleaning, line splitting) and a generator of System Two events driven by the layouts.
+//! Helpers shared by the property, catalogue and log tests: an independent reading of the spec's
+//! text cleaning and a generator of System Two events driven by the layouts (line splitting,
+//! the seeded generator and the batch contract are in `testkit`, shared with the fuzz targets).
 //!
-//! The cleaning and splitting here are written from system-one-records.md ("Text", "Lines and
-//! fields"), not from the library, so that the tests compare two readings of the spec.
+//! The cleaning here is written from system-one-records.md ("Text"), not from the library, so
+//! that the tests compare two readings of the spec.
 
 #![allow(dead_code)]
 
@@ -17,6 +18,7 @@ use shim::envelope::Version;
 use shim::firehose::{FirehoseEvent, FirehoseRecord};
 use shim::layout::{Field, Kind, Rule};
 use shim::{Stream, Transformer};
+use testkit::rng::Rng;
 
 pub const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -77,77 +79,6 @@ pub fn as_read(text: &str) -> String {
     text.replace(['\u{2028}', '\u{2029}'], "\n")
 }
 
-/// Splits a line body (no trailing LF) on unescaped `|`, decoding `\` escapes left to right.
-/// `None` for a dangling or unknown escape.
-pub fn split_line(body: &str) -> Option<Vec<String>> {
-    let mut fields = vec![String::new()];
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        let decoded = match c {
-            '\\' => match chars.next()? {
-                '\\' => '\\',
-                '|' => '|',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                _ => return None,
-            },
-            '|' => {
-                fields.push(String::new());
-                continue;
-            }
-            other => other,
-        };
-        fields.last_mut()?.push(decoded);
-    }
-    Some(fields)
-}
-
-/// Checks the shape of an `Ok` line and returns its unescaped fields.
-pub fn line_fields(stream: Stream, line: &str) -> Vec<String> {
-    let layout = stream.layout();
-    let body = line.strip_suffix('\n').unwrap_or_else(|| panic!("no trailing LF: {line:?}"));
-    assert!(!body.contains(['\n', '\r']), "a line break inside the line: {line:?}");
-    let fields = split_line(body).unwrap_or_else(|| panic!("bad escape in {line:?}"));
-    assert_eq!(fields.len(), layout.line_fields(), "field count of {line:?}");
-    assert_eq!(fields[0], layout.record_type);
-    fields
-}
-
-/// A small deterministic generator (SplitMix64), seeded by proptest.
-pub struct Gen(u64);
-
-impl Gen {
-    pub fn new(seed: u64) -> Gen {
-        Gen(seed)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-
-    pub fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + (self.next() % ((high - low + 1) as u64)) as i64
-    }
-}
-
 /// Characters that exercise every text rule: separators, escapes, controls, white space that
 /// is trimmed and white space that is not, multi-byte characters.
 const TEXT_CHARS: &[char] = &[
@@ -194,18 +125,18 @@ impl Generated {
     }
 }
 
-fn raw_text(gen: &mut Gen, max: usize) -> String {
+fn raw_text(gen: &mut Rng, max: usize) -> String {
     let len = gen.below(max as u64 + 1) as usize;
-    (0..len).map(|_| *gen.pick(TEXT_CHARS)).collect()
+    (0..len).map(|_| gen.pick(TEXT_CHARS)).collect()
 }
 
-fn padded(gen: &mut Gen, core: String) -> String {
+fn padded(gen: &mut Rng, core: String) -> String {
     let pads = [" ", "\t", "\u{a0}", "\u{0}", "\u{3000}", "\n"];
     let mut text = core;
-    if gen.chance(20) {
+    if gen.percent(20) {
         text = format!("{}{text}", gen.pick(&pads));
     }
-    if gen.chance(20) {
+    if gen.percent(20) {
         let pad = gen.pick::<&str>(&pads);
         text.push_str(pad);
     }
@@ -223,12 +154,12 @@ fn decimal_text(scaled: i64, places: u32) -> String {
 }
 
 /// A DEC value as a JSON number or a string, in some valid notation.
-fn decimal_value(gen: &mut Gen, scaled: i64, places: u32) -> Value {
+fn decimal_value(gen: &mut Rng, scaled: i64, places: u32) -> Value {
     let mut text = decimal_text(scaled, places);
-    if gen.chance(30) {
+    if gen.percent(30) {
         text.push_str("00");
     }
-    if gen.chance(40) {
+    if gen.percent(40) {
         Value::String(text)
     } else {
         Value::Number(text.parse().unwrap())
@@ -252,19 +183,19 @@ fn set_path(map: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
-fn date(gen: &mut Gen) -> (i64, i64, i64) {
+fn date(gen: &mut Rng) -> (i64, i64, i64) {
     (gen.range(1900, 2099), gen.range(1, 12), gen.range(1, 28))
 }
 
-fn timestamp(gen: &mut Gen) -> Value {
+fn timestamp(gen: &mut Rng) -> Value {
     let seconds = gen.range(1_000_000_000, 3_000_000_000);
-    if gen.chance(50) {
+    if gen.percent(50) {
         json!(seconds)
     } else {
         let (y, m, d) = (gen.range(1971, 2090), gen.range(1, 12), gen.range(1, 28));
         let (h, min, s) = (gen.range(0, 23), gen.range(0, 59), gen.range(0, 59));
-        let fraction = if gen.chance(30) { ".5" } else { "" };
-        let zone = *gen.pick(&["Z", "z", "+05:30", "-07:00", "-00:00"]);
+        let fraction = if gen.percent(30) { ".5" } else { "" };
+        let zone = gen.pick(&["Z", "z", "+05:30", "-07:00", "-00:00"]);
         json!(format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}{fraction}{zone}"))
     }
 }
@@ -272,7 +203,7 @@ fn timestamp(gen: &mut Gen) -> Value {
 /// One field's JSON value (`None`: leave the member out) and its expectation; `decimals`
 /// collects DEC(2) values by field name, for the sum rule.
 fn field_value(
-    gen: &mut Gen,
+    gen: &mut Rng,
     field: &Field,
     version: Version,
     required: bool,
@@ -280,19 +211,19 @@ fn field_value(
 ) -> (Option<Value>, Expect) {
     // v2 `weight` is an object, missing or null: "" there is not absent but a wrong type.
     let forms = if matches!(field.kind.for_version(version), Kind::WeightLb) { 2 } else { 3 };
-    let absent = |gen: &mut Gen| -> (Option<Value>, Expect) {
+    let absent = |gen: &mut Rng| -> (Option<Value>, Expect) {
         match gen.below(forms) {
             0 => (None, Expect::Empty),
             1 => (Some(Value::Null), Expect::Empty),
             _ => (Some(json!("")), Expect::Empty),
         }
     };
-    if !required && gen.chance(25) {
+    if !required && gen.percent(25) {
         return absent(gen);
     }
     match field.kind.for_version(version) {
         Kind::Text { width, .. } if field.name == "ARTWORK_URL" => {
-            let tail: String = (0..gen.below(60)).map(|_| char::from(*gen.pick(b"abcxyz0123456789./-_?=&"))).collect();
+            let tail: String = (0..gen.below(60)).map(|_| char::from(gen.pick(b"abcxyz0123456789./-_?=&"))).collect();
             let url = format!("https://{tail}");
             assert!(url.len() <= width);
             (Some(json!(padded(gen, url.clone()))), Expect::Text(url))
@@ -304,25 +235,25 @@ fn field_value(
         }
         Kind::Code { width } => {
             let len = gen.range(1, width as i64) as usize;
-            let core: String = (0..len).map(|_| char::from(*gen.pick(CODE_CHARS))).collect();
+            let core: String = (0..len).map(|_| char::from(gen.pick(CODE_CHARS))).collect();
             let expected = core.to_ascii_uppercase();
             (Some(json!(padded(gen, core))), Expect::Text(expected))
         }
         Kind::Letters(count) => {
-            let core: String = (0..count).map(|_| char::from(*gen.pick(b"ABCXYZabcxyz"))).collect();
+            let core: String = (0..count).map(|_| char::from(gen.pick(b"ABCXYZabcxyz"))).collect();
             let expected = core.to_ascii_uppercase();
             (Some(json!(padded(gen, core))), Expect::Text(expected))
         }
         Kind::Enum(table) => {
-            let (name, code) = *gen.pick(table);
+            let (name, code) = gen.pick(table);
             let spelled: String =
-                name.chars().map(|c| if gen.chance(30) { c.to_ascii_uppercase() } else { c }).collect();
+                name.chars().map(|c| if gen.percent(30) { c.to_ascii_uppercase() } else { c }).collect();
             (Some(json!(padded(gen, spelled))), Expect::Text(code.to_owned()))
         }
         Kind::Int => {
             // QTY stays small: a derived EXT_PRICE must fit DECIMAL(15,2).
             let n =
-                if field.name != "QTY" && gen.chance(10) { gen.range(1, i64::MAX - 1) } else { gen.range(1, 99_999) };
+                if field.name != "QTY" && gen.percent(10) { gen.range(1, i64::MAX - 1) } else { gen.range(1, 99_999) };
             let value = match gen.below(4) {
                 0 => json!(n.to_string()),
                 1 if n < 1_000_000 => Value::Number(format!("{n}.0").parse().unwrap()),
@@ -343,13 +274,13 @@ fn field_value(
         }
         Kind::Timestamp => (Some(timestamp(gen)), Expect::Any),
         Kind::Flag => {
-            let flag = gen.chance(50);
-            let value = if gen.chance(30) { json!(u8::from(flag)) } else { json!(flag) };
+            let flag = gen.percent(50);
+            let value = if gen.percent(30) { json!(u8::from(flag)) } else { json!(flag) };
             (Some(value), Expect::Text(if flag { "Y" } else { "N" }.to_owned()))
         }
         Kind::WeightLb => {
             let scaled = gen.range(0, 99_999_999);
-            if gen.chance(50) {
+            if gen.percent(50) {
                 (
                     Some(json!({"value": decimal_value(gen, scaled, 2), "unit": "lb"})),
                     Expect::Text(decimal_text(scaled, 2)),
@@ -366,7 +297,7 @@ pub const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
 /// A valid-ish event of `stream`: every field generated from its layout entry, text fields
 /// full of characters the text rules act on, and the expected outcome worked out by the rules.
 pub fn generate(stream: Stream, version: Version, action: &'static str, seed: u64) -> Generated {
-    let mut gen = Gen::new(seed);
+    let mut gen = Rng::new(seed);
     let layout = stream.layout();
     let deleted = action == "deleted";
     let mut payload = Map::new();
@@ -418,7 +349,7 @@ pub fn generate(stream: Stream, version: Version, action: &'static str, seed: u6
     }
     let entity = layout.entity;
     let occurred_at = timestamp(&mut gen);
-    let event_id = format!("evt-{}", gen.next());
+    let event_id = format!("evt-{}", gen.next_u64());
     let document = match version {
         Version::V2 => json!({
             "schemaVersion": 2,
@@ -434,7 +365,7 @@ pub fn generate(stream: Stream, version: Version, action: &'static str, seed: u6
                 "occurred_at": occurred_at,
                 "payload": payload,
             });
-            if gen.chance(50) {
+            if gen.percent(50) {
                 doc["schema_version"] = json!(1);
             }
             doc
@@ -481,7 +412,7 @@ fn fix_business_rules(
 
 /// Checks an `Ok` line against what the generator expects.
 pub fn check_expected(generated: &Generated, line: &str, truncated: &[&'static str]) {
-    let fields = line_fields(generated.stream, line);
+    let fields = testkit::contract::check_line(generated.stream, line);
     let action = match generated.action {
         "created" => "A",
         "updated" => "C",
