@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use shim::config::Config;
-use shim::firehose::{FirehoseEvent, RecordResult};
+use shim::firehose::FirehoseEvent;
 use shim::{Stream, Transformer};
 use testkit::events::{self, EventFile, Expected};
 
@@ -66,23 +66,9 @@ fn expected_responses_are_what_the_handler_returns() {
         assert_eq!(handled.response, response);
         let reasons: Vec<Option<String>> = handled.reasons.iter().map(|r| r.map(|r| r.tag().to_string())).collect();
         assert_eq!(events::decode(&response, &reasons).unwrap(), expected, "{name}");
-        // Every input record comes back once, in order; failed ones with their data unchanged
-        // and a reason, dropped ones empty.
-        assert_eq!(response.records.len(), event.records.len(), "{name}");
-        for ((input, output), decoded) in event.records.iter().zip(&response.records).zip(&expected.records) {
-            assert_eq!(input.record_id, output.record_id, "{name}");
-            match output.result {
-                RecordResult::ProcessingFailed => {
-                    assert_eq!(input.data, output.data, "{name} {}", input.record_id);
-                    assert!(decoded.reason.is_some(), "{name} {}", input.record_id);
-                }
-                RecordResult::Dropped => {
-                    assert_eq!(output.data, "", "{name} {}", input.record_id);
-                    assert_eq!(decoded.reason, None, "{name} {}", input.record_id);
-                }
-                RecordResult::Ok => assert_eq!(decoded.reason, None, "{name} {}", input.record_id),
-            }
-        }
+        // The batch contract: every record back once, in order, each as it is alone; failed
+        // ones with their data unchanged and a reason, dropped ones empty.
+        testkit::contract::check_batch(&transformer, &event.records, &handled);
     }
 }
 
