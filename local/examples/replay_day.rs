@@ -14,7 +14,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::io::Write;
-use std::path::Path;
 use std::time::Instant;
 
 use base64::Engine;
@@ -54,7 +53,7 @@ fn error_object(stream: Stream, hour: usize, records: usize, lines: &[Vec<u8>]) 
 fn main() {
     let records: usize = std::env::args().nth(1).map_or(250, |n| n.parse().unwrap());
     let concurrency: usize = std::env::args().nth(2).map_or(8, |n| n.parse().unwrap());
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = testkit::repo_root();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let clients = aws::clients().await;

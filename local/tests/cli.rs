@@ -8,15 +8,12 @@ use std::process::{Command, Output, Stdio};
 
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use testkit::repo_root;
 
 fn firehose_local(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_firehose-local"))
         .args(args)
-        .current_dir(root())
+        .current_dir(repo_root())
         .env_remove("SYSTEM_ONE_TIMEZONE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -75,7 +72,7 @@ fn run_on_the_sample_data_writes_files_and_a_summary() {
 fn run_reads_standard_input_and_honours_a_forced_stream() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let input = fs::read(root().join("events/system-two/orders.jsonl")).unwrap();
+    let input = fs::read(repo_root().join("events/system-two/orders.jsonl")).unwrap();
     let output = firehose_local(&["run", "-", "--out", out.to_str().unwrap(), "--stream", "orders"], &input);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
@@ -125,7 +122,7 @@ fn error_line(raw: &[u8], arn: &str) -> String {
 #[test]
 fn replay_exits_0_only_when_everything_recovered() {
     let dir = tempfile::tempdir().unwrap();
-    let lines = testkit::events::system_two_lines(&root(), shim::Stream::Estimates).unwrap();
+    let lines = testkit::events::system_two_lines(&repo_root(), shim::Stream::Estimates).unwrap();
     let arn = "arn:aws:lambda:us-east-1:123456789012:function:estimates";
     let good = dir.path().join("good");
     fs::write(&good, error_line(&lines[0], arn)).unwrap();

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use shim::firehose::FirehoseResponse;
-use support::{root, Server};
+use support::{repo_root, Server};
 use testkit::events::{self, Expected};
 
 mod support;
@@ -84,7 +84,7 @@ fn every_function_answers_its_sample_event_exactly_in_the_emulator() {
         "cargo-lambda is not on PATH: install it with `pip install cargo-lambda` (it brings Zig), then check \
          `cargo lambda --version`. This test runs the functions in its Lambda Runtime API emulator."
     );
-    let root = root();
+    let root = repo_root();
     let started = Instant::now();
     let emulator = Emulator::start(&root);
     for (name, stream) in events::event_names() {

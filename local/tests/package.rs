@@ -12,10 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use shim::Stream;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
-}
+use testkit::repo_root;
 
 /// What Python's zipfile reads in the zip: its entries, the bootstrap's Unix mode, its ELF class
 /// and machine.
@@ -36,7 +33,7 @@ fn every_function_packages_as_an_arm64_bootstrap_zip() {
         .status()
         .is_ok_and(|status| status.success());
     assert!(installed, "cargo-lambda is not on PATH: install it with `pip install cargo-lambda` (it brings Zig)");
-    let root = root();
+    let root = repo_root();
     let started = Instant::now();
     let output = Command::new(root.join("scripts/package")).current_dir(&root).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine;
@@ -16,14 +16,11 @@ use firehose_local::{replay, run, Clock, Lane, Report, Settings};
 use shim::firehose::RecordResult;
 use shim::Stream;
 use testkit::events::Expected;
+use testkit::repo_root;
 
 /// 2026-11-20T15:04:05.123Z.
 const AT: &str = "2026-11-20T15:04:05.123Z";
 const AT_MS: i64 = 1_795_187_045_123;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn settings(out: &Path) -> Settings {
     let mut settings = Settings::new(out).unwrap();
@@ -67,7 +64,7 @@ fn only_file<'a>(files: &'a BTreeMap<String, String>, folder: &str, stream: &str
 }
 
 fn expected(stream: Stream) -> Expected {
-    let path = root().join(format!("events/expected/{}.json", stream.name()));
+    let path = repo_root().join(format!("events/expected/{}.json", stream.name()));
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -85,13 +82,13 @@ fn error_line(raw: &[u8], message: &str, lane: &str) -> String {
 }
 
 fn sample_lines(stream: Stream) -> Vec<Vec<u8>> {
-    testkit::events::system_two_lines(&root(), stream).unwrap()
+    testkit::events::system_two_lines(&repo_root(), stream).unwrap()
 }
 
 #[test]
 fn the_sample_data_becomes_system_one_files_and_error_files() {
     let out = tempfile::tempdir().unwrap();
-    let sources = firehose_local::input::sources(&[root().join("events/system-two")], &[".jsonl"]).unwrap();
+    let sources = firehose_local::input::sources(&[repo_root().join("events/system-two")], &[".jsonl"]).unwrap();
     assert_eq!(sources.len(), 9);
     let report = run::run(settings(out.path()), sources, None, |_| {}).unwrap();
     let files = files(out.path());
@@ -193,7 +190,7 @@ fn lines_that_name_no_stream_land_in_the_unrouted_error_output() {
 fn a_forced_stream_takes_every_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let sources = vec![Source::File(root().join("events/system-two/customers.jsonl"))];
+    let sources = vec![Source::File(repo_root().join("events/system-two/customers.jsonl"))];
     let report = run::run(settings(&out), sources, Some(Stream::Orders), |_| {}).unwrap();
     assert_eq!(report.lanes.keys().copied().collect::<Vec<_>>(), vec![Lane::Stream(Stream::Orders)]);
     let tally = &report.lanes[&Lane::Stream(Stream::Orders)];
@@ -219,7 +216,7 @@ fn data_files_in_order(report: &Report, out: &Path, stream: &str) -> Vec<String>
 
 #[test]
 fn buffers_flush_by_size_and_by_interval() {
-    let source = || vec![Source::File(root().join("events/system-two/invoices.jsonl"))];
+    let source = || vec![Source::File(repo_root().join("events/system-two/invoices.jsonl"))];
     let whole: String = expected(Stream::Invoices)
         .records
         .iter()
@@ -315,7 +312,7 @@ fn replay_recovers_what_passes_now_and_writes_back_what_still_fails() {
             .find(|record| {
                 record.result == RecordResult::Ok && {
                     let input: serde_json::Value = serde_json::from_str(
-                        &fs::read_to_string(root().join(format!("events/{}.json", stream.name()))).unwrap(),
+                        &fs::read_to_string(repo_root().join(format!("events/{}.json", stream.name()))).unwrap(),
                     )
                     .unwrap();
                     input["records"]

@@ -21,7 +21,7 @@ const GZIP: &str = "errors/orders/processing-failed/2026/11/20/16/orders-1-2026-
 /// What the sample orders give: the System One lines of the records that pass, in order, and
 /// the indexes of the lines that still fail.
 fn expected_orders() -> (Vec<u8>, Vec<usize>) {
-    let path = root().join("events/expected/orders.json");
+    let path = repo_root().join("events/expected/orders.json");
     let expected: Expected = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     let count = sample_lines(Stream::Orders).len();
     let mut lines = Vec::new();
@@ -233,7 +233,7 @@ fn the_kinesis_target_puts_the_passing_events_back_with_their_entity_keys() {
             .map(|r| (r.data().as_ref().to_vec(), r.partition_key().unwrap_or_default().to_owned()))
             .collect::<Vec<_>>()
     });
-    let path = root().join("events/expected/orders.json");
+    let path = repo_root().join("events/expected/orders.json");
     let expected: Expected = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
     let raw = sample_lines(Stream::Orders);
     let passing: Vec<(Vec<u8>, String)> = raw

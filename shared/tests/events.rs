@@ -12,20 +12,17 @@ use shim::config::Config;
 use shim::firehose::FirehoseEvent;
 use shim::{Stream, Transformer};
 use testkit::events::{self, EventFile, Expected};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
+use testkit::repo_root;
 
 fn read<T: serde::de::DeserializeOwned>(relative: &str) -> T {
-    let path = root().join(relative);
+    let path = repo_root().join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
 /// The `.json` files under `folder` (relative to the repository), recursively.
 fn json_files(folder: &Path, found: &mut BTreeSet<PathBuf>) {
-    for entry in std::fs::read_dir(root().join(folder)).unwrap() {
+    for entry in std::fs::read_dir(repo_root().join(folder)).unwrap() {
         let entry = entry.unwrap();
         let relative = folder.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
@@ -38,7 +35,7 @@ fn json_files(folder: &Path, found: &mut BTreeSet<PathBuf>) {
 
 #[test]
 fn event_files_are_what_the_generator_makes() {
-    let root = root();
+    let root = repo_root();
     let files = events::generate(&root).unwrap();
     for (path, generated) in &files {
         let path = root.join(path);
@@ -75,7 +72,7 @@ fn expected_responses_are_what_the_handler_returns() {
 /// What each stream's pipeline sample covers, so that a new sample cannot quietly lose a case.
 #[test]
 fn every_stream_sample_covers_the_cases() {
-    let root = root();
+    let root = repo_root();
     for stream in Stream::ALL {
         let name = stream.name();
         let file: EventFile = read(&format!("events/{name}.json"));
@@ -103,7 +100,7 @@ fn every_stream_sample_covers_the_cases() {
 /// actions.
 #[test]
 fn every_stream_has_both_versions_of_every_action() {
-    let root = root();
+    let root = repo_root();
     for stream in Stream::ALL {
         let mut lines = events::system_two_lines(&root, stream).unwrap();
         lines.extend(events::case_lines(&root, stream).unwrap());
@@ -184,7 +181,7 @@ fn the_samples_keep_every_kind_of_failure() {
 
 #[test]
 fn the_kinesis_source_event_carries_kinesis_metadata() {
-    let text = std::fs::read_to_string(root().join("events/kinesis-source.json")).unwrap();
+    let text = std::fs::read_to_string(repo_root().join("events/kinesis-source.json")).unwrap();
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["sourceKinesisStreamArn"], "arn:aws:kinesis:us-east-1:123456789012:stream/customers");
     for record in value["records"].as_array().unwrap() {

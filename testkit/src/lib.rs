@@ -9,3 +9,10 @@ pub mod events;
 pub mod ids;
 pub mod line;
 pub mod rng;
+
+/// The repository's root folder (the workspace's), where `events/`, `schemas/` and `infra/`
+/// are: what every test and example that reads the project's files starts from.
+pub fn repo_root() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
+}

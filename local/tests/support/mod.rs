@@ -5,26 +5,23 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use aws_sdk_s3::primitives::ByteStream;
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
+pub(crate) use testkit::repo_root;
 
 pub(crate) mod server;
 pub(crate) use server::Server;
 
 pub(crate) const REGION: &str = "us-east-1";
 
-pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
-}
-
 /// `moto_server`: from `.tools/bin/` (where `scripts/test` installs it), else from PATH.
 fn moto_server() -> PathBuf {
-    let tools = root().join(".tools/bin/moto_server");
+    let tools = repo_root().join(".tools/bin/moto_server");
     if tools.is_file() {
         return tools;
     }
@@ -103,7 +100,7 @@ pub(crate) fn firehose_local(endpoint: &str, args: &[&str]) -> Output {
 
 pub(crate) fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_firehose-local"));
-    command.args(args).current_dir(root()).stdin(Stdio::null());
+    command.args(args).current_dir(repo_root()).stdin(Stdio::null());
     for name in
         ["AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_KINESIS", "AWS_SESSION_TOKEN", "SYSTEM_ONE_TIMEZONE"]
     {
@@ -154,7 +151,7 @@ pub(crate) fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeM
 
 /// The lines of `events/system-two/<stream>.jsonl`.
 pub(crate) fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
-    testkit::events::system_two_lines(&root(), stream).unwrap()
+    testkit::events::system_two_lines(&repo_root(), stream).unwrap()
 }
 
 /// An error-output line for `raw` as Firehose writes it, with the ARN under `arn_member`
