@@ -1,5 +1,6 @@
 //! The strict parser's rules, one test per rule.
 
+use super::scalar::find_string_special;
 use super::*;
 
 fn parse(text: &str) -> Result<Value, Reason> {
