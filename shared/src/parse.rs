@@ -7,108 +7,28 @@
 //! Schema stage can validate what it returns, but only for the members the stream reads (its
 //! [`Interest`]): the others are checked against every whole-document rule and skipped, which
 //! saves building (and freeing) values no one looks at.
+//!
+//! One walker reads every value (`Parser::value`): the syntax, the depth rule and the
+//! duplicate-name rule are written once. What it makes of a value is its mode
+//! (`mode::Build` or `mode::Check`), a type parameter, so the checking walk is compiled
+//! without any of the building.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
+mod interest;
+mod mode;
+mod scalar;
+#[cfg(test)]
+mod tests;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
+
+pub use interest::Interest;
+use interest::EVERYTHING;
+use mode::{Build, Mode};
 
 use crate::Reason;
 
 /// The deepest nesting of arrays and objects allowed; the top-level object is level 1.
 pub const MAX_DEPTH: usize = 64;
-
-/// Which members of a document are built into values. A member outside the interest is
-/// checked against every rule (its name too: a name given twice fails) and left out of the map.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Interest {
-    /// The whole value.
-    Everything,
-    /// An object's members by name; other members are skipped. A short list: a linear scan
-    /// (`str` equality compares lengths before bytes) is cheaper than a map's ordered string
-    /// comparisons for every member of every record.
-    Members(Vec<(&'static str, Interest)>),
-}
-
-static EVERYTHING: Interest = Interest::Everything;
-
-/// The envelope members of both connector versions.
-const ENVELOPE: [&str; 8] =
-    ["schemaVersion", "schema_version", "eventType", "event_type", "eventId", "event_id", "occurredAt", "occurred_at"];
-
-impl Interest {
-    /// What a stream reads: the envelope, and under `data` / `payload` the given dotted source
-    /// paths (a layout's, of both connector versions: see `Layout::source_paths`).
-    pub fn reading(paths: impl IntoIterator<Item = &'static str>) -> Interest {
-        let mut payload = Vec::new();
-        for path in paths {
-            insert_path(&mut payload, path);
-        }
-        let mut root: Vec<(&'static str, Interest)> =
-            ENVELOPE.iter().map(|name| (*name, Interest::Everything)).collect();
-        root.push(("data", Interest::Members(payload.clone())));
-        root.push(("payload", Interest::Members(payload)));
-        Interest::Members(root)
-    }
-
-    fn member(&self, name: &str) -> Option<&Interest> {
-        match self {
-            Interest::Everything => Some(&EVERYTHING),
-            Interest::Members(members) => find(members, name),
-        }
-    }
-}
-
-fn find<'i>(members: &'i [(&'static str, Interest)], name: &str) -> Option<&'i Interest> {
-    members.iter().find(|(member, _)| *member == name).map(|(_, interest)| interest)
-}
-
-fn insert_path(members: &mut Vec<(&'static str, Interest)>, path: &'static str) {
-    let (name, rest) = match path.split_once('.') {
-        None => (path, None),
-        Some((group, rest)) => (group, Some(rest)),
-    };
-    let at = match members.iter().position(|(member, _)| *member == name) {
-        Some(at) => at,
-        None => {
-            members.push((name, Interest::Members(Vec::new())));
-            members.len() - 1
-        }
-    };
-    let Some((_, interest)) = members.get_mut(at) else { return };
-    match rest {
-        None => *interest = Interest::Everything,
-        Some(rest) => {
-            if let Interest::Members(inner) = interest {
-                insert_path(inner, rest);
-            }
-        }
-    }
-}
-
-/// The first byte that ends a plain run inside a string: `"`, `\\` or a control character.
-/// Eight bytes at a time (SWAR, as serde_json does), since string bodies are most of a document.
-fn find_string_special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero_byte = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let special = |byte: u8| byte == b'"' || byte == b'\\' || byte < 0x20;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in chunks.by_ref() {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
-        let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
-        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-        if quote | backslash | control != 0 {
-            if let Some(at) = chunk.iter().position(|&byte| special(byte)) {
-                return Some(offset + at);
-            }
-        }
-        offset += 8;
-    }
-    chunks.remainder().iter().position(|&byte| special(byte)).map(|at| offset + at)
-}
 
 /// Parses a whole document: strict RFC 8259 JSON whose top level is an object.
 pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
@@ -119,7 +39,7 @@ pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
 pub fn document_of_interest(text: &str, interest: &Interest) -> Result<Map<String, Value>, Reason> {
     let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
     parser.skip_white_space();
-    let value = parser.value(0, interest)?;
+    let value = parser.value(0, Build(interest))?;
     parser.skip_white_space();
     if parser.pos != parser.bytes.len() {
         return Err(Reason::Json);
@@ -130,32 +50,12 @@ pub fn document_of_interest(text: &str, interest: &Interest) -> Result<Map<Strin
     }
 }
 
-/// The member names of one object seen so far, to catch a name given twice. Most objects have
-/// a few members, for which a linear scan of borrowed names beats hashing; past
-/// [`Names::LINEAR`] they move to a hash set, so a huge object stays linear in time.
-#[derive(Default)]
-struct Names<'a> {
-    few: Vec<Cow<'a, str>>,
-    many: HashSet<Cow<'a, str>>,
-}
-
-impl<'a> Names<'a> {
-    const LINEAR: usize = 16;
-
-    /// Adds `name`; `false` if it was there already.
-    fn insert(&mut self, name: Cow<'a, str>) -> bool {
-        if !self.many.is_empty() {
-            return self.many.insert(name);
-        }
-        if self.few.contains(&name) {
-            return false;
-        }
-        if self.few.len() < Names::LINEAR {
-            self.few.push(name);
-            return true;
-        }
-        self.many.extend(self.few.drain(..));
-        self.many.insert(name)
+/// The nesting level of a container whose enclosing containers are `depth` deep: the one
+/// place the depth rule is checked.
+fn nested(depth: usize) -> Result<usize, Reason> {
+    match depth + 1 {
+        level if level > MAX_DEPTH => Err(Reason::TooDeep),
+        level => Ok(level),
     }
 }
 
@@ -192,440 +92,67 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// A value whose enclosing containers are `depth` deep.
-    fn value(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
+    /// A value whose enclosing containers are `depth` deep, made into what `mode` makes.
+    fn value<M: Mode<'a>>(&mut self, depth: usize, mode: M) -> Result<M::Output, Reason> {
         match self.peek().ok_or(Reason::Json)? {
-            b'{' => self.object(depth + 1, interest),
-            b'[' => self.array(depth + 1, interest),
-            b'"' => self.string().map(Value::String),
-            b't' => self.expect_literal(b"true").map(|()| Value::Bool(true)),
-            b'f' => self.expect_literal(b"false").map(|()| Value::Bool(false)),
-            b'n' => self.expect_literal(b"null").map(|()| Value::Null),
-            b'-' | b'0'..=b'9' => self.number().map(Value::Number),
+            b'{' => self.object(nested(depth)?, mode),
+            b'[' => self.array(nested(depth)?, mode),
+            b'"' => self.string().map(|text| mode.string(text)),
+            b't' => self.expect_literal(b"true").map(|()| mode.literal(Value::Bool(true))),
+            b'f' => self.expect_literal(b"false").map(|()| mode.literal(Value::Bool(false))),
+            b'n' => self.expect_literal(b"null").map(|()| mode.literal(Value::Null)),
+            b'-' | b'0'..=b'9' => mode.number(self.number()?),
             _ => Err(Reason::Json),
         }
     }
 
-    fn object(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
-        if depth > MAX_DEPTH {
-            return Err(Reason::TooDeep);
-        }
-        self.pos += 1;
-        let mut map = Map::new();
-        // Names of the members skipped, borrowed from the text: no key or value is built for
-        // them, but a name may still not appear twice.
-        let mut skipped = Names::default();
-        self.skip_white_space();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(Value::Object(map));
-        }
-        loop {
-            self.skip_white_space();
-            if self.peek() != Some(b'"') {
+    /// An object at nesting level `depth`, starting at its `{`.
+    fn object<M: Mode<'a>>(&mut self, depth: usize, mode: M) -> Result<M::Output, Reason> {
+        let mut members = M::Members::default();
+        self.items(b'}', |parser| {
+            if parser.peek() != Some(b'"') {
                 return Err(Reason::Json);
             }
-            let name = self.string_cow()?;
-            self.skip_white_space();
-            if self.next()? != b':' {
+            let name = parser.string()?;
+            parser.skip_white_space();
+            if parser.next()? != b':' {
                 return Err(Reason::Json);
             }
-            self.skip_white_space();
-            match interest.member(&name) {
-                Some(member) => {
-                    let value = self.value(depth, member)?;
-                    if map.insert(name.into_owned(), value).is_some() {
-                        return Err(Reason::DuplicateName);
-                    }
-                }
-                None => {
-                    self.skip(depth)?;
-                    if !skipped.insert(name) {
-                        return Err(Reason::DuplicateName);
-                    }
-                }
-            }
-            self.skip_white_space();
-            match self.next()? {
-                b',' => continue,
-                b'}' => return Ok(Value::Object(map)),
-                _ => return Err(Reason::Json),
-            }
-        }
+            parser.skip_white_space();
+            mode.member(parser, depth, name, &mut members)
+        })?;
+        Ok(M::object(members))
     }
 
-    fn array(&mut self, depth: usize, interest: &Interest) -> Result<Value, Reason> {
-        if depth > MAX_DEPTH {
-            return Err(Reason::TooDeep);
-        }
-        self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_white_space();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return Ok(Value::Array(items));
-        }
-        loop {
-            self.skip_white_space();
-            items.push(self.value(depth, interest)?);
-            self.skip_white_space();
-            match self.next()? {
-                b',' => continue,
-                b']' => return Ok(Value::Array(items)),
-                _ => return Err(Reason::Json),
-            }
-        }
+    /// An array at nesting level `depth`, starting at its `[`.
+    fn array<M: Mode<'a>>(&mut self, depth: usize, mode: M) -> Result<M::Output, Reason> {
+        let mut items = M::Items::default();
+        self.items(b']', |parser| {
+            let item = parser.value(depth, mode)?;
+            M::push(&mut items, item);
+            Ok(())
+        })?;
+        Ok(M::array(items))
     }
 
-    /// A string starting at the opening quote, owned.
-    fn string(&mut self) -> Result<String, Reason> {
-        self.string_cow().map(Cow::into_owned)
-    }
-
-    /// A string starting at the opening quote. The input is valid UTF-8 already, so runs of
-    /// plain characters are sliced as they are; only a string with escapes is copied.
-    fn string_cow(&mut self) -> Result<Cow<'a, str>, Reason> {
-        self.pos += 1;
-        let mut decoded: Option<String> = None;
-        loop {
-            let start = self.pos;
-            let rest = self.bytes.get(start..).unwrap_or_default();
-            let run = find_string_special(rest);
-            self.pos = start + run.unwrap_or(rest.len());
-            // The run stops at an ASCII byte (or the end), so it ends on a character boundary.
-            let run: &'a str = self.text.get(start..self.pos).ok_or(Reason::Json)?;
-            match self.next()? {
-                b'"' => {
-                    return Ok(match decoded {
-                        None => Cow::Borrowed(run),
-                        Some(mut out) => {
-                            out.push_str(run);
-                            Cow::Owned(out)
-                        }
-                    })
-                }
-                b'\\' => {
-                    let out = decoded.get_or_insert_with(String::new);
-                    out.push_str(run);
-                    self.escape(out)?;
-                }
-                _ => return Err(Reason::Json),
-            }
-        }
-    }
-
-    /// Checks a value against every whole-document rule without building it.
-    fn skip(&mut self, depth: usize) -> Result<(), Reason> {
-        match self.peek().ok_or(Reason::Json)? {
-            b'{' => self.skip_object(depth + 1),
-            b'[' => self.skip_array(depth + 1),
-            b'"' => self.string_cow().map(drop),
-            b't' => self.expect_literal(b"true"),
-            b'f' => self.expect_literal(b"false"),
-            b'n' => self.expect_literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number_text().map(drop),
-            _ => Err(Reason::Json),
-        }
-    }
-
-    fn skip_object(&mut self, depth: usize) -> Result<(), Reason> {
-        if depth > MAX_DEPTH {
-            return Err(Reason::TooDeep);
-        }
+    /// The comma-separated items of an array or object, from its opening bracket through
+    /// `close`; `item` reads one, white space around it already skipped.
+    fn items(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Result<(), Reason>) -> Result<(), Reason> {
         self.pos += 1;
         self.skip_white_space();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(());
-        }
-        let mut names = Names::default();
-        loop {
-            self.skip_white_space();
-            if self.peek() != Some(b'"') {
-                return Err(Reason::Json);
-            }
-            let name = self.string_cow()?;
-            self.skip_white_space();
-            if self.next()? != b':' {
-                return Err(Reason::Json);
-            }
-            self.skip_white_space();
-            self.skip(depth)?;
-            if !names.insert(name) {
-                return Err(Reason::DuplicateName);
-            }
-            self.skip_white_space();
-            match self.next()? {
-                b',' => continue,
-                b'}' => return Ok(()),
-                _ => return Err(Reason::Json),
-            }
-        }
-    }
-
-    fn skip_array(&mut self, depth: usize) -> Result<(), Reason> {
-        if depth > MAX_DEPTH {
-            return Err(Reason::TooDeep);
-        }
-        self.pos += 1;
-        self.skip_white_space();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(close) {
             self.pos += 1;
             return Ok(());
         }
         loop {
             self.skip_white_space();
-            self.skip(depth)?;
+            item(self)?;
             self.skip_white_space();
             match self.next()? {
                 b',' => continue,
-                b']' => return Ok(()),
+                byte if byte == close => return Ok(()),
                 _ => return Err(Reason::Json),
             }
-        }
-    }
-
-    fn escape(&mut self, out: &mut String) -> Result<(), Reason> {
-        let decoded = match self.next()? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => self.unicode_escape()?,
-            _ => return Err(Reason::Json),
-        };
-        out.push(decoded);
-        Ok(())
-    }
-
-    /// `\uXXXX` after the `u`, pairing a high surrogate with the `\uXXXX` low surrogate that
-    /// must follow it.
-    fn unicode_escape(&mut self) -> Result<char, Reason> {
-        let first = self.hex4()?;
-        match first {
-            0xD800..=0xDBFF => {
-                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                    return Err(Reason::LoneSurrogate);
-                }
-                self.pos += 2;
-                let second = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&second) {
-                    return Err(Reason::LoneSurrogate);
-                }
-                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                char::from_u32(code).ok_or(Reason::LoneSurrogate)
-            }
-            0xDC00..=0xDFFF => Err(Reason::LoneSurrogate),
-            _ => char::from_u32(first).ok_or(Reason::Json),
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, Reason> {
-        let mut code = 0;
-        for _ in 0..4 {
-            let digit = char::from(self.next()?).to_digit(16).ok_or(Reason::Json)?;
-            code = code * 16 + digit;
-        }
-        Ok(code)
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as its exact text.
-    fn number(&mut self) -> Result<Number, Reason> {
-        self.number_text()?.parse().map_err(|_| Reason::Json)
-    }
-
-    /// The text of a number, its grammar checked.
-    fn number_text(&mut self) -> Result<&'a str, Reason> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.next()? {
-            b'0' => {}
-            b'1'..=b'9' => self.digits(),
-            _ => return Err(Reason::Json),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            self.one_or_more_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            self.one_or_more_digits()?;
-        }
-        self.text.get(start..self.pos).ok_or(Reason::Json)
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    fn one_or_more_digits(&mut self) -> Result<(), Reason> {
-        let start = self.pos;
-        self.digits();
-        if self.pos == start {
-            return Err(Reason::Json);
-        }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> Result<Value, Reason> {
-        document(text).map(Value::Object)
-    }
-
-    #[test]
-    fn parses_every_value_form() {
-        let text = r#" {"a": [1, -2.5e3, 0.10, true, false, null, "x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"], "b": {}} "#;
-        let expected: Value = serde_json::from_str(text).unwrap();
-        assert_eq!(parse(text), Ok(expected));
-    }
-
-    #[test]
-    fn keeps_number_digits_exactly() {
-        let Ok(value) = parse(r#"{"n": 0.1000000000000000000001, "big": 1e400, "e": 1.5E-2}"#) else {
-            panic!("valid document")
-        };
-        let text = |key: &str| value.get(key).and_then(Value::as_number).map(|n| n.as_str().to_owned());
-        assert_eq!(text("n").as_deref(), Some("0.1000000000000000000001"));
-        assert_eq!(text("big").as_deref(), Some("1e+400"));
-        assert_eq!(text("e").as_deref(), Some("1.5e-2"));
-    }
-
-    #[test]
-    fn rejects_what_strict_json_rejects() {
-        for bad in [
-            "",
-            "\u{feff}{}",
-            "{",
-            r#"{"a":1,}"#,
-            r#"{"a":NaN}"#,
-            r#"{"a":Infinity}"#,
-            r#"{"a":+1}"#,
-            r#"{"a":01}"#,
-            r#"{"a":1.}"#,
-            r#"{"a":.5}"#,
-            r#"{"a":1e}"#,
-            r#"{'a':1}"#,
-            "{\"a\":1} // c",
-            "{\"a\":\"\u{1}\"}",
-            r#"{"a":"\x"}"#,
-            r#"{"a":"\u12"}"#,
-            r#"{"a":1}{}"#,
-            r#"{"a" 1}"#,
-            "{\"a\":1}\u{a0}",
-            r#"{"a":tru}"#,
-        ] {
-            assert_eq!(parse(bad), Err(Reason::Json), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn top_level_must_be_an_object() {
-        for bad in ["[]", "null", "1", "\"a\""] {
-            assert_eq!(parse(bad), Err(Reason::NotObject), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn duplicate_names_fail_after_unescaping() {
-        assert_eq!(parse(r#"{"a":1,"a":2}"#), Err(Reason::DuplicateName));
-        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#), Err(Reason::DuplicateName));
-        assert_eq!(parse(r#"{"x":{"a":[{"b":1,"b":1}]}}"#), Err(Reason::DuplicateName));
-        assert!(parse(r#"{"a":{"a":1}}"#).is_ok());
-    }
-
-    #[test]
-    fn unpaired_surrogates_fail_anywhere() {
-        for bad in [r#"{"a":"\ud800"}"#, r#"{"a":"\udc00\ud800"}"#, r#"{"\udfff":1}"#, r#"{"a":"\ud800\u0041"}"#] {
-            assert_eq!(parse(bad), Err(Reason::LoneSurrogate), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn nesting_is_limited_to_64_levels() {
-        let nested = |levels: usize| format!("{}{}", "{\"a\":".repeat(levels - 1) + "{", "}".repeat(levels));
-        assert!(parse(&nested(64)).is_ok());
-        assert_eq!(parse(&nested(65)), Err(Reason::TooDeep));
-        let arrays = |levels: usize| format!("{{\"a\":{}{}}}", "[".repeat(levels - 1), "]".repeat(levels - 1));
-        assert!(parse(&arrays(64)).is_ok());
-        assert_eq!(parse(&arrays(65)), Err(Reason::TooDeep));
-        assert_eq!(parse(&arrays(100_000)), Err(Reason::TooDeep));
-    }
-
-    #[test]
-    fn skipped_members_obey_every_rule() {
-        let interest = Interest::reading(["number", "amount"]);
-        let cases = [
-            (r#"{"x":{"a":1,"a":2}}"#, Err(Reason::DuplicateName)),
-            (r#"{"x":1,"x":2}"#, Err(Reason::DuplicateName)),
-            (r#"{"x":{"a\u0062":1,"ab":2}}"#, Err(Reason::DuplicateName)),
-            (r#"{"x":["\ud800"]}"#, Err(Reason::LoneSurrogate)),
-            (r#"{"\udc00":1}"#, Err(Reason::LoneSurrogate)),
-            (r#"{"x":[1,]}"#, Err(Reason::Json)),
-            (r#"{"x":01}"#, Err(Reason::Json)),
-            (r#"{"x":"\x"}"#, Err(Reason::Json)),
-            (r#"{"x":nul}"#, Err(Reason::Json)),
-            (r#"{"x":{"a":1,"b":[true,false,null,-1.5e3,"s"],"c":{}}}"#, Ok(())),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(document_of_interest(text, &interest).map(drop), expected, "{text}");
-            assert_eq!(document(text).map(drop), expected, "{text}");
-        }
-        // Past the linear scan's few names, duplicates are still found, skipped or built.
-        let members: Vec<String> = (0..40).map(|i| format!("\"m{i}\":{i}")).collect();
-        for dup in [0, 15, 16, 39] {
-            let text = format!("{{\"x\":{{{},\"m{dup}\":0}}}}", members.join(","));
-            assert_eq!(document_of_interest(&text, &interest).map(drop), Err(Reason::DuplicateName), "{dup}");
-            let text = format!("{{{},\"m{dup}\":0}}", members.join(","));
-            assert_eq!(document_of_interest(&text, &interest).map(drop), Err(Reason::DuplicateName), "{dup}");
-            assert_eq!(document(&text).map(drop), Err(Reason::DuplicateName), "{dup}");
-        }
-        let text = format!("{{\"x\":{{{}}},{}}}", members.join(","), members.join(","));
-        assert!(document_of_interest(&text, &interest).is_ok());
-        let deep = format!("{{\"x\":{}{}}}", "[".repeat(64), "]".repeat(64));
-        assert_eq!(document_of_interest(&deep, &interest).map(drop), Err(Reason::TooDeep));
-        let deep = format!("{{\"x\":{}{}}}", "[".repeat(63), "]".repeat(63));
-        assert!(document_of_interest(&deep, &interest).is_ok());
-    }
-
-    #[test]
-    fn builds_only_what_the_stream_reads() {
-        let interest = Interest::reading(["orderNumber", "order_number", "totals.tax"]);
-        let text = r#"{"eventType":"order.created","extra":{"big":[1,2,3]},"data":{"orderNumber":"SO-1","totals":{"tax":1,"note":"x"},"salesRep":"Ann"}}"#;
-        let built = Value::Object(document_of_interest(text, &interest).unwrap());
-        let expected = serde_json::json!({
-            "eventType": "order.created",
-            "data": {"orderNumber": "SO-1", "totals": {"tax": 1}}
-        });
-        assert_eq!(built, expected);
-    }
-
-    #[test]
-    fn finds_the_first_special_byte_anywhere() {
-        for len in 0..20 {
-            for at in 0..len {
-                for special in [b'"', b'\\', 0x00, 0x1f] {
-                    let mut bytes = vec![b'a'; len];
-                    bytes[at] = special;
-                    assert_eq!(find_string_special(&bytes), Some(at), "{len} {at} {special}");
-                }
-            }
-            assert_eq!(find_string_special(&vec![0x20; len]), None);
-            assert_eq!(find_string_special("é€😀".repeat(len).as_bytes()), None);
         }
     }
 }
