@@ -4,19 +4,11 @@
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
-use crate::convert::decimal::Decimal;
-use crate::convert::value::{self, Context};
+use crate::layout::Version;
 use crate::reason::{FieldName, Reason};
+use crate::scalar::decimal::Decimal;
+use crate::scalar::{self, Context};
 use crate::Stream;
-
-/// The connector generation, which names the envelope's members and the payload's fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    /// snake_case names, `payload`.
-    V1,
-    /// camelCase names, nested groups, `data`.
-    V2,
-}
 
 /// The envelope member names of one version.
 struct Members {
@@ -26,18 +18,14 @@ struct Members {
     payload: FieldName,
 }
 
-impl Version {
-    fn members(self) -> Members {
-        match self {
-            Version::V1 => Members {
-                event_type: "event_type",
-                event_id: "event_id",
-                occurred_at: "occurred_at",
-                payload: "payload",
-            },
-            Version::V2 => {
-                Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
-            }
+/// The envelope member names a connector version uses.
+fn members(version: Version) -> Members {
+    match version {
+        Version::V1 => {
+            Members { event_type: "event_type", event_id: "event_id", occurred_at: "occurred_at", payload: "payload" }
+        }
+        Version::V2 => {
+            Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
         }
     }
 }
@@ -96,7 +84,7 @@ pub enum Event<'d> {
 /// Reads the envelope of a document that has passed the whole-document rules.
 pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
     let version = version(document)?;
-    let members = version.members();
+    let members = members(version);
     let event_type = document.get(members.event_type).and_then(Value::as_str).ok_or(Reason::EventType)?;
     if event_type == "system.heartbeat" {
         return Ok(Event::Heartbeat);
@@ -148,7 +136,7 @@ fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Resul
     match value {
         None | Some(Value::Null) => Err(Reason::Missing(name)),
         Some(Value::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
-        Some(value) => value::timestamp_at(value, &Context { name, zone }),
+        Some(value) => scalar::timestamp_at(value, &Context { name, zone }),
     }
 }
 

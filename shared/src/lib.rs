@@ -20,6 +20,7 @@ pub mod parse;
 pub mod reason;
 pub mod respond;
 pub mod rules;
+pub mod scalar;
 pub mod schema;
 pub mod stream;
 pub mod transform;

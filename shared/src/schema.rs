@@ -8,8 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::envelope::Version;
-use crate::layout::{Field, Kind, Layout, Rule};
+use crate::layout::{Field, Kind, Layout, Rule, Version};
 
 /// The schema of a `created` / `updated` payload (`data` for v2, `payload` for v1).
 pub fn for_layout(layout: &Layout, version: Version) -> Value {

@@ -13,8 +13,8 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::envelope::{Envelope, Version};
-use crate::layout::{Kind, Layout};
+use crate::envelope::Envelope;
+use crate::layout::{Kind, Layout, Version};
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 

@@ -1,8 +1,5 @@
 //! Step 5: the payload's fields to System One cells, driven by the stream's [`Layout`].
 
-pub mod decimal;
-pub mod text;
-pub mod time;
 pub mod value;
 mod weight;
 
@@ -12,8 +9,9 @@ use serde_json::{Map, Value};
 use crate::envelope::{Action, Envelope};
 use crate::layout::{Field, Layout, Rule};
 use crate::reason::Reason;
+use crate::scalar::Context;
 pub use value::Cell;
-use value::{Context, Converted};
+use value::Converted;
 
 /// A record whose fields have all converted: one cell per layout field, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,12 +83,22 @@ pub enum Kind {
 
 impl Kind {
     /// The kind as a connector version sends it: v1 `weight_lb` is plain DEC(2) pounds.
-    pub fn for_version(self, version: crate::envelope::Version) -> Kind {
+    pub fn for_version(self, version: Version) -> Kind {
         match (self, version) {
-            (Kind::WeightLb, crate::envelope::Version::V1) => Kind::Dec(2),
+            (Kind::WeightLb, Version::V1) => Kind::Dec(2),
             (kind, _) => kind,
         }
     }
+}
+
+/// The connector generation, which names the envelope's members and the payload's fields (the
+/// envelope reads it; the layouts' sources and kinds depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// snake_case names, `payload`.
+    V1,
+    /// camelCase names, nested groups, `data`.
+    V2,
 }
 
 /// When a field must be present.
@@ -112,10 +122,10 @@ pub enum Source {
 
 impl Source {
     /// The source path for a connector version (dotted for v2 groups); `None` for the envelope.
-    pub fn path(&self, version: crate::envelope::Version) -> Option<&'static str> {
+    pub fn path(&self, version: Version) -> Option<&'static str> {
         match (self, version) {
-            (Source::Payload { v2, .. }, crate::envelope::Version::V2) => Some(v2),
-            (Source::Payload { v1, .. }, crate::envelope::Version::V1) => Some(v1),
+            (Source::Payload { v2, .. }, Version::V2) => Some(v2),
+            (Source::Payload { v1, .. }, Version::V1) => Some(v1),
             (Source::Envelope, _) => None,
         }
     }

@@ -2,7 +2,6 @@
 //! (tests/fixtures/spec/system-one-records.md, a copy of the contract we implement).
 
 use super::*;
-use crate::envelope::Version;
 use crate::Stream;
 
 fn spec() -> &'static str {

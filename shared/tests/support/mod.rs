@@ -13,8 +13,8 @@ pub mod log_schema;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use shim::config::Config;
-use shim::envelope::Version;
 use shim::firehose::{FirehoseEvent, FirehoseRecord};
+use shim::layout::Version;
 use shim::layout::{Field, Kind, Rule};
 use shim::{Stream, Transformer};
 
