@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use crate::decode;
+use base64_simd::STANDARD;
+
 use crate::firehose::{FirehoseEvent, FirehoseResponse, KinesisRecordMetadata, RecordResult, ResponseRecord};
 use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
@@ -145,11 +146,16 @@ struct Entry {
     source: Source,
 }
 
+/// An output line as Firehose `data`: standard base64 with padding, the decoder's alphabet.
+fn firehose_data(line: &[u8]) -> String {
+    STANDARD.encode_to_string(line)
+}
+
 impl Entry {
     fn new(record_id: String, data: String, outcome: TransformOutcome) -> Entry {
         let (result, output, original, reason, truncated) = match outcome {
             TransformOutcome::Ok { line, truncated } => {
-                (RecordResult::Ok, decode::encode(line.as_bytes()), Some(data), None, truncated)
+                (RecordResult::Ok, firehose_data(line.as_bytes()), Some(data), None, truncated)
             }
             TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
             TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),
