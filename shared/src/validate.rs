@@ -58,7 +58,7 @@ impl Schemas {
         cell.get_or_init(|| {
             let fail = |message: String| SchemaError { entity: self.layout.entity, version: number, message };
             let schema: Value =
-                serde_json::from_str(schema_text(self.stream, version)).map_err(|e| fail(e.to_string()))?;
+                serde_json::from_str(self.layout.schema_text(version)).map_err(|e| fail(e.to_string()))?;
             let compiled = jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()));
             if let Err(error) = &compiled {
                 tracing::error!(stream = self.stream.name(), error = %error, "JSON Schema does not compile");
@@ -110,40 +110,6 @@ impl Schemas {
     }
 }
 
-/// The checked-in schema file of a stream's entity and connector version.
-pub fn schema_text(stream: Stream, version: Version) -> &'static str {
-    macro_rules! files {
-        ($($stream:ident => $entity:literal),* $(,)?) => {
-            match (stream, version) {
-                $(
-                    (Stream::$stream, Version::V1) => include_str!(concat!("../../schemas/", $entity, ".v1.json")),
-                    (Stream::$stream, Version::V2) => include_str!(concat!("../../schemas/", $entity, ".v2.json")),
-                )*
-            }
-        };
-    }
-    files! {
-        Customers => "customer",
-        Orders => "order",
-        OrderLines => "order_line",
-        Invoices => "invoice",
-        InvoiceLines => "invoice_line",
-        Shipments => "shipment",
-        ShippingAddresses => "shipping_address",
-        VirtualRequests => "virtual_request",
-        Estimates => "estimate",
-    }
-}
-
-/// The path of a schema file, relative to the workspace root.
-pub fn schema_file(stream: Stream, version: Version) -> String {
-    let number = match version {
-        Version::V1 => 1,
-        Version::V2 => 2,
-    };
-    format!("schemas/{}.v{number}.json", stream.layout().entity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,13 +121,13 @@ mod tests {
         for stream in Stream::ALL {
             for version in [Version::V1, Version::V2] {
                 let generated = schema::for_layout(stream.layout(), version);
-                let path = root.join(schema_file(stream, version));
+                let path = root.join(stream.layout().schema_file(version));
                 if std::env::var_os("UPDATE_SCHEMAS").is_some() {
                     let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
                     std::fs::write(&path, text).unwrap();
                     continue;
                 }
-                let checked_in: Value = serde_json::from_str(schema_text(stream, version)).unwrap();
+                let checked_in: Value = serde_json::from_str(stream.layout().schema_text(version)).unwrap();
                 assert_eq!(checked_in, generated, "{} is stale: run the tests with UPDATE_SCHEMAS=1", path.display());
             }
         }

@@ -9,20 +9,51 @@ mod tables;
 pub use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
 
 /// A System One record type: its columns after the record type and the action, and the
-/// business rules that tie columns together.
+/// business rules that tie columns together; and the stream that writes it, the one list of
+/// streams ([`crate::Stream`] indexes into it).
 #[derive(Debug)]
 pub struct Layout {
     /// Field 1 of every line (`CUS`, `ORD`, ...).
     pub record_type: &'static str,
+    /// The stream's name (`order-lines`): its API path, Kinesis stream, delivery stream, function
+    /// crate and binary, S3 prefix and metric dimension.
+    pub stream: &'static str,
     /// The System Two entity (`customer`, `order_line`, ...) this record is made from.
     pub entity: &'static str,
+    /// The checked-in JSON Schemas of the entity's payload, `schemas/<entity>.v1.json` and
+    /// `.v2.json` (generated from this layout: see `schema`).
+    pub schemas: SchemaTexts,
     /// Fields 3 to the end, in output order; the last is always `UPDATED_AT`.
     pub fields: &'static [Field],
     /// Rules checked (or applied) after every field has converted.
     pub checks: &'static [Check],
 }
 
+/// The text of a layout's two schema files, built into the binary.
+#[derive(Debug)]
+pub struct SchemaTexts {
+    pub v1: &'static str,
+    pub v2: &'static str,
+}
+
 impl Layout {
+    /// The schema file text for a connector version.
+    pub fn schema_text(&self, version: Version) -> &'static str {
+        match version {
+            Version::V1 => self.schemas.v1,
+            Version::V2 => self.schemas.v2,
+        }
+    }
+
+    /// The path of a schema file, relative to the workspace root.
+    pub fn schema_file(&self, version: Version) -> String {
+        let number = match version {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        };
+        format!("schemas/{}.v{number}.json", self.entity)
+    }
+
     /// The position of a field in [`Layout::fields`], by System One name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|field| field.name == name)
