@@ -2,7 +2,8 @@
 //!
 //! `schemas/<entity>.v<N>.json` are checked in for System Two's developers to read and for the
 //! functions to compile; `schema_files_match_layouts` keeps them equal to what this module
-//! generates (run the tests with `UPDATE_SCHEMAS=1` to rewrite them after a layout change).
+//! generates (after a layout change, `UPDATE_EXPECT=1 cargo test -p system-one-shim schema_files`
+//! rewrites them; expect-test, the one update switch of every golden file).
 //! They check JSON types and string forms, per field; the converter then checks values
 //! (widths, cleaning, exactness, calendars), which JSON Schema cannot express.
 
