@@ -13,14 +13,14 @@ use crate::Reason;
 ///
 /// Non-zero trailing bits are rejected too (the spec leaves them open): such data was not
 /// written by a conforming encoder, and accepting it would let two inputs give one record.
-pub fn base64(data: &str) -> Result<Vec<u8>, Reason> {
+pub(crate) fn base64(data: &str) -> Result<Vec<u8>, Reason> {
     STANDARD.decode_to_vec(data).map_err(|_| Reason::Base64)
 }
 
 /// The record's bytes as UTF-8 text; overlong forms, encoded surrogates and code points above
 /// U+10FFFF are all invalid UTF-8 and fail here. A byte order mark fails here too: the spec
 /// forbids it, and an operator looking for an encoding problem should find it under `bad-utf8`.
-pub fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Reason::Utf8);
     }

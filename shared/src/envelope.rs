@@ -32,7 +32,7 @@ fn members(version: Version) -> Members {
 
 /// What happened to the entity; field 2 of the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Created,
     Updated,
     Deleted,
@@ -49,7 +49,7 @@ impl Action {
     }
 
     /// `A`, `C` or `D`.
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Action::Created => "A",
             Action::Updated => "C",
@@ -60,7 +60,7 @@ impl Action {
 
 /// A change event of this stream, with its envelope checked.
 #[derive(Debug)]
-pub struct Envelope<'d> {
+pub(crate) struct Envelope<'d> {
     pub version: Version,
     pub action: Action,
     /// `data` (v2) or `payload` (v1), an object: as a value for the JSON Schema...
@@ -75,14 +75,14 @@ pub struct Envelope<'d> {
 
 /// What a document turned out to be.
 #[derive(Debug)]
-pub enum Event<'d> {
+pub(crate) enum Event<'d> {
     /// `system.heartbeat`: dropped, nothing else read.
     Heartbeat,
     Change(Envelope<'d>),
 }
 
 /// Reads the envelope of a document that has passed the whole-document rules.
-pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
+pub(crate) fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
     let version = version(document)?;
     let members = members(version);
     let event_type = document.get(members.event_type).and_then(Value::as_str).ok_or(Reason::EventType)?;

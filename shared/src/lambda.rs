@@ -72,7 +72,7 @@ pub fn invoke(
 
 /// The Lambda `errorType` of an invocation whose response cannot fit: stable, so that an alarm
 /// or a log query can match it (the runtime's default is the Rust type's path).
-pub const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
+pub(crate) const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
 
 impl From<ResponseTooLarge> for Diagnostic {
     fn from(error: ResponseTooLarge) -> Diagnostic {
@@ -82,7 +82,7 @@ impl From<ResponseTooLarge> for Diagnostic {
 
 /// Structured log lines on stdout, as Lambda's advanced logging controls and `RUST_LOG` ask
 /// (see [`crate::logging`]).
-pub fn init_logging() {
+pub(crate) fn init_logging() {
     logging::init_from_env();
 }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::layout::{Field, Kind, Layout, Rule, Version};
 
 /// The schema of a `created` / `updated` payload (`data` for v2, `payload` for v1).
-pub fn for_layout(layout: &Layout, version: Version) -> Value {
+pub(crate) fn for_layout(layout: &Layout, version: Version) -> Value {
     let mut properties = Map::new();
     for field in layout.fields {
         let Some(path) = field.source.path(version) else { continue };

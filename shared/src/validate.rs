@@ -19,7 +19,7 @@ use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
 /// A stream's two payload validators, one per connector version, each compiled on first use.
-pub struct Schemas {
+pub(crate) struct Schemas {
     stream: Stream,
     layout: &'static Layout,
     v1: OnceLock<Result<Validator, SchemaError>>,
@@ -37,12 +37,13 @@ pub struct SchemaError {
 
 impl Schemas {
     /// The stream's validators, each compiled when a record first needs it.
-    pub fn new(stream: Stream) -> Schemas {
+    pub(crate) fn new(stream: Stream) -> Schemas {
         Schemas { stream, layout: stream.layout(), v1: OnceLock::new(), v2: OnceLock::new() }
     }
 
     /// The stream's validators, both compiled now.
-    pub fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
+    #[cfg(test)]
+    fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
         let schemas = Schemas::new(stream);
         for version in [Version::V1, Version::V2] {
             schemas.validator(version).map_err(Clone::clone)?;
@@ -69,7 +70,7 @@ impl Schemas {
     }
 
     /// Validates a `created` / `updated` payload; the first error names its field.
-    pub fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
+    pub(crate) fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
         // Unreachable in a released build (see `every_schema_compiles`); should a schema not
         // compile, every record it would check fails visibly, with its data, and is logged.
         let Ok(validator) = self.validator(envelope.version) else {

@@ -12,7 +12,7 @@ use crate::scalar::{date, dec, flag, int, string, timestamp, Context};
 
 /// A converted field, typed so that business rules can compare and derive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Absent,
     /// Cleaned text (TEXT, CODE, ENUM code), not yet escaped.
     Text(String),
@@ -30,7 +30,7 @@ pub enum Cell {
 
 impl Cell {
     /// Appends the cell's System One text to a line.
-    pub fn write(&self, line: &mut String) {
+    pub(crate) fn write(&self, line: &mut String) {
         match self {
             Cell::Absent => {}
             Cell::Text(value) => text::escape(value, line),
@@ -50,7 +50,7 @@ impl Cell {
 
 /// A converted value, and whether TEXT T had to cut it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Converted {
+pub(crate) struct Converted {
     pub cell: Cell,
     pub truncated: bool,
 }
@@ -62,7 +62,7 @@ impl From<Cell> for Converted {
 }
 
 /// Converts a value that is present in the payload (`None` is a missing member).
-pub fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
+pub(crate) fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
     let value = match value {
         // A v2 weight is an object or absent (missing, null): "" is not absent here.
         Some(value @ Value::String(_)) if matches!(kind, Kind::WeightLb) => value,

@@ -11,7 +11,7 @@ const LB_PER_KG: (u64, i64) = (220_462_262, -8);
 
 /// The weight in pounds, scaled by 100 (DEC(2)), or `None` when absent; `value` is present and
 /// not null or `""`.
-pub fn pounds(value: &Value, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
+pub(super) fn pounds(value: &Value, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
     match value {
         Value::Object(weight) => from_object(weight, cx),
         _ => Err(Reason::Type(cx.name)),

@@ -6,7 +6,7 @@
 
 mod tables;
 
-pub use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
+pub(crate) use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
 
 /// A System One record type: its columns after the record type and the action, and the
 /// business rules that tie columns together; and the stream that writes it, the one list of
@@ -38,7 +38,7 @@ pub struct SchemaTexts {
 
 impl Layout {
     /// The schema file text for a connector version.
-    pub fn schema_text(&self, version: Version) -> &'static str {
+    pub(crate) fn schema_text(&self, version: Version) -> &'static str {
         match version {
             Version::V1 => self.schemas.v1,
             Version::V2 => self.schemas.v2,
@@ -66,7 +66,7 @@ impl Layout {
     }
 
     /// Every payload source path the layout reads, v2 (dotted) and v1: what the parser builds.
-    pub fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.fields
             .iter()
             .filter_map(|field| match field.source {
@@ -181,7 +181,8 @@ pub enum Check {
 
 impl Check {
     /// Every field name the check refers to (for the layout invariant test).
-    pub fn fields(&self) -> Vec<&'static str> {
+    #[cfg(test)]
+    fn fields(&self) -> Vec<&'static str> {
         match self {
             Check::Sum { total, parts } => std::iter::once(*total).chain(parts.iter().copied()).collect(),
             Check::NotBefore { field, earlier } => vec![field, earlier],

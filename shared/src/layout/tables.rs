@@ -48,7 +48,7 @@ use Rule::{Key, Optional as Opt, Required as Req};
 
 const TOTALS: Check = Check::Sum { total: "TOTAL", parts: &["SUBTOTAL", "TAX", "FREIGHT"] };
 
-pub const CUS: Layout = layout! {
+pub(crate) const CUS: Layout = layout! {
     record_type: "CUS",
     stream: "customers",
     entity: "customer",
@@ -67,7 +67,7 @@ pub const CUS: Layout = layout! {
     checks: &[],
 };
 
-pub const ORD: Layout = layout! {
+pub(crate) const ORD: Layout = layout! {
     record_type: "ORD",
     stream: "orders",
     entity: "order",
@@ -105,7 +105,7 @@ pub const ORD: Layout = layout! {
     checks: &[TOTALS, Check::AtLeast { field: "QUOTE_VER", min: 1, on_delete: false }],
 };
 
-pub const OLN: Layout = layout! {
+pub(crate) const OLN: Layout = layout! {
     record_type: "OLN",
     stream: "order-lines",
     entity: "order_line",
@@ -129,7 +129,7 @@ pub const OLN: Layout = layout! {
     ],
 };
 
-pub const INV: Layout = layout! {
+pub(crate) const INV: Layout = layout! {
     record_type: "INV",
     stream: "invoices",
     entity: "invoice",
@@ -157,7 +157,7 @@ pub const INV: Layout = layout! {
     checks: &[TOTALS, Check::NotBefore { field: "DUE_DATE", earlier: "INVOICE_DATE" }],
 };
 
-pub const ILN: Layout = layout! {
+pub(crate) const ILN: Layout = layout! {
     record_type: "ILN",
     stream: "invoice-lines",
     entity: "invoice_line",
@@ -181,7 +181,7 @@ pub const ILN: Layout = layout! {
     ],
 };
 
-pub const SHP: Layout = layout! {
+pub(crate) const SHP: Layout = layout! {
     record_type: "SHP",
     stream: "shipments",
     entity: "shipment",
@@ -212,7 +212,7 @@ pub const SHP: Layout = layout! {
     checks: &[Check::AtLeast { field: "PACKAGES", min: 0, on_delete: false }],
 };
 
-pub const SAD: Layout = layout! {
+pub(crate) const SAD: Layout = layout! {
     record_type: "SAD",
     stream: "shipping-addresses",
     entity: "shipping_address",
@@ -233,7 +233,7 @@ pub const SAD: Layout = layout! {
     checks: &[],
 };
 
-pub const VRQ: Layout = layout! {
+pub(crate) const VRQ: Layout = layout! {
     record_type: "VRQ",
     stream: "virtual-requests",
     entity: "virtual_request",
@@ -267,7 +267,7 @@ pub const VRQ: Layout = layout! {
     ],
 };
 
-pub const EST: Layout = layout! {
+pub(crate) const EST: Layout = layout! {
     record_type: "EST",
     stream: "estimates",
     entity: "estimate",

@@ -5,9 +5,9 @@
 //! A leaf: it knows no layout and no envelope, so both the envelope (`occurredAt`, the schema
 //! version) and the converter (every field) can read values with it.
 
-pub mod decimal;
-pub mod text;
-pub mod time;
+pub(crate) mod decimal;
+pub(crate) mod text;
+pub(crate) mod time;
 
 use jiff::tz::TimeZone;
 use serde_json::Value;
@@ -17,13 +17,13 @@ use decimal::{Decimal, Misfit};
 use time::Date;
 
 /// What a conversion needs beyond the value: the field's name for reasons, and the zone.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub name: FieldName,
     pub zone: &'a TimeZone,
 }
 
 /// The value as a string, or a type error naming the field.
-pub fn string<'v>(value: &'v Value, cx: &Context<'_>) -> Result<&'v str, Reason> {
+pub(crate) fn string<'v>(value: &'v Value, cx: &Context<'_>) -> Result<&'v str, Reason> {
     value.as_str().ok_or(Reason::Type(cx.name))
 }
 
@@ -41,22 +41,22 @@ fn decimal(value: &Value, allow_fraction_string: bool, cx: &Context<'_>) -> Resu
 }
 
 /// INT: an integral JSON number in any notation, or `-?[0-9]+`; it must fit `i64`.
-pub fn int(value: &Value, cx: &Context<'_>) -> Result<i64, Reason> {
+pub(crate) fn int(value: &Value, cx: &Context<'_>) -> Result<i64, Reason> {
     decimal(value, false, cx)?.to_i64().map_err(|misfit| misfit_reason(misfit, cx.name))
 }
 
 /// DEC(p): a JSON number or `-?[0-9]+(\.[0-9]+)?`, exact at p places, DECIMAL(15,p).
-pub fn dec(value: &Value, places: u32, cx: &Context<'_>) -> Result<i128, Reason> {
+pub(crate) fn dec(value: &Value, places: u32, cx: &Context<'_>) -> Result<i128, Reason> {
     decimal_value(value, cx)?.to_fixed(places).map_err(|misfit| misfit_reason(misfit, cx.name))
 }
 
 /// A DEC input, unjudged: for conversions that round before they judge (kilograms).
-pub fn decimal_value(value: &Value, cx: &Context<'_>) -> Result<Decimal, Reason> {
+pub(crate) fn decimal_value(value: &Value, cx: &Context<'_>) -> Result<Decimal, Reason> {
     decimal(value, true, cx)
 }
 
 /// The reason a decimal that does not fit gives, for the field `name`.
-pub fn misfit_reason(misfit: Misfit, name: FieldName) -> Reason {
+pub(crate) fn misfit_reason(misfit: Misfit, name: FieldName) -> Reason {
     match misfit {
         Misfit::Inexact => Reason::Precision(name),
         Misfit::TooLarge => Reason::Range(name),
@@ -64,7 +64,7 @@ pub fn misfit_reason(misfit: Misfit, name: FieldName) -> Reason {
 }
 
 /// DATE: `YYYY-MM-DD`, a real date, in System One's years.
-pub fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
+pub(crate) fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
     let date = Date::parse(string(value, cx)?).ok_or(Reason::Format(cx.name))?;
     if !date.in_system_one_range() {
         return Err(Reason::Range(cx.name));
@@ -73,12 +73,12 @@ pub fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
 }
 
 /// TIMESTAMP: an RFC 3339 string or integral epoch seconds, shown in System One's zone.
-pub fn timestamp(value: &Value, cx: &Context<'_>) -> Result<String, Reason> {
+pub(crate) fn timestamp(value: &Value, cx: &Context<'_>) -> Result<String, Reason> {
     timestamp_at(value, cx).map(|(_, text)| text)
 }
 
 /// [`timestamp`], with the instant it names in Unix seconds (for the event-age metric).
-pub fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Reason> {
+pub(crate) fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Reason> {
     let seconds = match value {
         Value::String(text) => time::parse_rfc3339(text).ok_or(Reason::Format(cx.name))?,
         Value::Number(_) => int(value, cx)?,
@@ -89,7 +89,7 @@ pub fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Re
 }
 
 /// FLAG: a boolean, or a number whose value is 0 or 1 in any notation.
-pub fn flag(value: &Value, cx: &Context<'_>) -> Result<bool, Reason> {
+pub(crate) fn flag(value: &Value, cx: &Context<'_>) -> Result<bool, Reason> {
     match value {
         Value::Bool(flag) => Ok(*flag),
         Value::Number(number) => match Decimal::parse(number.as_str()).map(|d| d.to_i64()) {

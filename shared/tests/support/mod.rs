@@ -6,9 +6,9 @@
 
 #![allow(dead_code)]
 
-pub mod capture;
-pub mod emf;
-pub mod log_schema;
+pub(crate) mod capture;
+pub(crate) mod emf;
+pub(crate) mod log_schema;
 
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -18,17 +18,17 @@ use shim::layout::Version;
 use shim::layout::{Field, Kind, Rule};
 use shim::{Stream, Transformer};
 
-pub const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+pub(crate) const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
     B64.encode(bytes)
 }
 
-pub fn transformer(stream: Stream) -> Transformer {
+pub(crate) fn transformer(stream: Stream) -> Transformer {
     Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
 }
 
-pub fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
+pub(crate) fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
     FirehoseEvent {
         invocation_id: Some("test".into()),
         records: records
@@ -54,14 +54,14 @@ fn white(c: char) -> bool {
 }
 
 /// Cleaning: remove controls, then trim white space at both ends.
-pub fn clean(raw: &str) -> String {
+pub(crate) fn clean(raw: &str) -> String {
     let kept: String = raw.chars().filter(|&c| !removed(c)).collect();
     kept.trim_matches(white).to_owned()
 }
 
 /// What a TEXT field of `width` makes of a cleaned value: `Ok(text, cut)` or `Err(())` when it
 /// is too long for a field that may not be cut.
-pub fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool), ()> {
+pub(crate) fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool), ()> {
     if cleaned.chars().count() <= width {
         return Ok((cleaned.to_owned(), false));
     }
@@ -73,13 +73,13 @@ pub fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool)
 }
 
 /// What a reader gets back after unescaping: the escape maps U+2028 and U+2029 to `\n`.
-pub fn as_read(text: &str) -> String {
+pub(crate) fn as_read(text: &str) -> String {
     text.replace(['\u{2028}', '\u{2029}'], "\n")
 }
 
 /// Splits a line body (no trailing LF) on unescaped `|`, decoding `\` escapes left to right.
 /// `None` for a dangling or unknown escape.
-pub fn split_line(body: &str) -> Option<Vec<String>> {
+pub(crate) fn split_line(body: &str) -> Option<Vec<String>> {
     let mut fields = vec![String::new()];
     let mut chars = body.chars();
     while let Some(c) = chars.next() {
@@ -104,7 +104,7 @@ pub fn split_line(body: &str) -> Option<Vec<String>> {
 }
 
 /// Checks the shape of an `Ok` line and returns its unescaped fields.
-pub fn line_fields(stream: Stream, line: &str) -> Vec<String> {
+pub(crate) fn line_fields(stream: Stream, line: &str) -> Vec<String> {
     let layout = stream.layout();
     let body = line.strip_suffix('\n').unwrap_or_else(|| panic!("no trailing LF: {line:?}"));
     assert!(!body.contains(['\n', '\r']), "a line break inside the line: {line:?}");
@@ -115,14 +115,14 @@ pub fn line_fields(stream: Stream, line: &str) -> Vec<String> {
 }
 
 /// A small deterministic generator (SplitMix64), seeded by proptest.
-pub struct Gen(u64);
+pub(crate) struct Gen(u64);
 
 impl Gen {
-    pub fn new(seed: u64) -> Gen {
+    pub(crate) fn new(seed: u64) -> Gen {
         Gen(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -131,19 +131,19 @@ impl Gen {
     }
 
     /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    pub fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 
-    pub fn range(&mut self, low: i64, high: i64) -> i64 {
+    pub(crate) fn range(&mut self, low: i64, high: i64) -> i64 {
         low + (self.next() % ((high - low + 1) as u64)) as i64
     }
 }
@@ -160,7 +160,7 @@ const CODE_CHARS: &[u8] = b"ABCXYZabcxyz0123456789._/-";
 
 /// What a generated field should come out as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expect {
+pub(crate) enum Expect {
     /// A text-like field: exactly this unescaped text ("" when absent).
     Text(String),
     /// Some valid value whose text this test does not predict.
@@ -171,7 +171,7 @@ pub enum Expect {
 
 /// A generated event and what the transformation must make of it.
 #[derive(Debug, Clone)]
-pub struct Generated {
+pub(crate) struct Generated {
     pub stream: Stream,
     pub version: Version,
     pub action: &'static str,
@@ -185,11 +185,11 @@ pub struct Generated {
 }
 
 impl Generated {
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         serde_json::to_vec(&self.document).unwrap()
     }
 
-    pub fn data(&self) -> String {
+    pub(crate) fn data(&self) -> String {
         b64(self.bytes())
     }
 }
@@ -361,11 +361,11 @@ fn field_value(
     }
 }
 
-pub const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
+pub(crate) const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
 
 /// A valid-ish event of `stream`: every field generated from its layout entry, text fields
 /// full of characters the text rules act on, and the expected outcome worked out by the rules.
-pub fn generate(stream: Stream, version: Version, action: &'static str, seed: u64) -> Generated {
+pub(crate) fn generate(stream: Stream, version: Version, action: &'static str, seed: u64) -> Generated {
     let mut gen = Gen::new(seed);
     let layout = stream.layout();
     let deleted = action == "deleted";
@@ -480,7 +480,7 @@ fn fix_business_rules(
 }
 
 /// Checks an `Ok` line against what the generator expects.
-pub fn check_expected(generated: &Generated, line: &str, truncated: &[&'static str]) {
+pub(crate) fn check_expected(generated: &Generated, line: &str, truncated: &[&'static str]) {
     let fields = line_fields(generated.stream, line);
     let action = match generated.action {
         "created" => "A",
