@@ -22,18 +22,18 @@ pub struct Layout {
     pub entity: &'static str,
     /// The checked-in JSON Schemas of the entity's payload, `schemas/<entity>.v1.json` and
     /// `.v2.json` (generated from this layout: see `schema`).
-    pub schemas: SchemaTexts,
+    pub(crate) schemas: SchemaTexts,
     /// Fields 3 to the end, in output order; the last is always `UPDATED_AT`.
     pub fields: &'static [Field],
     /// Rules checked (or applied) after every field has converted.
-    pub checks: &'static [Check],
+    pub(crate) checks: &'static [Check],
 }
 
 /// The text of a layout's two schema files, built into the binary.
 #[derive(Debug)]
-pub struct SchemaTexts {
-    pub v1: &'static str,
-    pub v2: &'static str,
+pub(crate) struct SchemaTexts {
+    pub(crate) v1: &'static str,
+    pub(crate) v2: &'static str,
 }
 
 impl Layout {
@@ -164,7 +164,7 @@ impl Source {
 
 /// A business rule across fields (system-one-records.md, "Business rules").
 #[derive(Debug)]
-pub enum Check {
+pub(crate) enum Check {
     /// `total = sum(parts)` exactly.
     Sum { total: &'static str, parts: &'static [&'static str] },
     /// `field`, when present, is not before `earlier`.
