@@ -1,8 +1,9 @@
 //! The Lambda entry point every function binary calls with its stream.
 
-use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 use std::io::Write;
 use std::process::ExitCode;
+
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 use crate::config::Config;
 use crate::firehose::{FirehoseEvent, FirehoseResponse};
