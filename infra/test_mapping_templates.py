@@ -133,6 +133,8 @@ def render_response(template: str, service_body: str) -> tuple[str, int | None]:
 
 
 # ---- the expected partition key, written from interfaces.md independently of the VTL --------
+# The key fields per stream, as [v2, v1] names; infra/check_streams.py holds them to the engine's
+# layout table (its key fields), so they cannot drift from what the functions read.
 KEYS = {
     "customers": [("customerNumber", "customer_number")],
     "orders": [("orderNumber", "order_number")],

@@ -1,8 +1,10 @@
 /**
- * The single list of streams. Each name is at once the API path /events/<name>, the Kinesis
- * stream's and the delivery stream's key, the function crate (functions/<name>/) and its binary,
- * and the value of the EMF `Stream` dimension. infra/check_drift.py holds the synthesized
- * template to functions/*\/Cargo.toml, so a crate added or removed without this list fails CI.
+ * The streams, as the CDK app needs them. Each name is at once the API path /events/<name>, the
+ * Kinesis stream's and the delivery stream's key, the function crate (functions/<name>/) and its
+ * binary, and the value of the EMF `Stream` dimension. The one list is the engine's layout table
+ * (`cargo run -q -p system-one-shim --example streams`): infra/check_streams.py holds this copy
+ * (names, order and keys) to it, and infra/check_drift.py holds the synthesized template to
+ * functions/*\/Cargo.toml, so a stream added, removed or re-keyed in one place only fails CI.
  *
  * `key` is the entity's key, in the order of the spec's "key" rows (system-one-records.md), as
  * [v2 camelCase name in `data`, v1 snake_case name in `payload`]: the API's partition key, so

@@ -91,7 +91,7 @@ pub enum Error {
     FunctionStart {
         stream: Stream,
         #[source]
-        source: shim::transform::StartupError,
+        source: shim::StartupError,
     },
 
     /// A stream's function was needed but not started: a defect of this tool.

@@ -4,7 +4,7 @@
 use jiff::tz::TimeZone;
 
 /// The zone System One's timestamps are written in when `SYSTEM_ONE_TIMEZONE` is unset or empty.
-pub const DEFAULT_ZONE: &str = "America/Chicago";
+pub(crate) const DEFAULT_ZONE: &str = "America/Chicago";
 
 /// The environment variable naming System One's IANA time zone.
 pub const ZONE_VARIABLE: &str = "SYSTEM_ONE_TIMEZONE";
@@ -29,7 +29,7 @@ impl Config {
         Config::with_zone(std::env::var(ZONE_VARIABLE).ok().as_deref())
     }
 
-    /// The configuration for a zone name; `None` or empty means [`DEFAULT_ZONE`].
+    /// The configuration for a zone name; `None` or empty means the default, `America/Chicago`.
     pub fn with_zone(name: Option<&str>) -> Result<Config, ConfigError> {
         let name = match name {
             Some(name) if !name.is_empty() => name,

@@ -13,23 +13,18 @@ use crate::Reason;
 ///
 /// Non-zero trailing bits are rejected too (the spec leaves them open): such data was not
 /// written by a conforming encoder, and accepting it would let two inputs give one record.
-pub fn base64(data: &str) -> Result<Vec<u8>, Reason> {
+pub(crate) fn base64(data: &str) -> Result<Vec<u8>, Reason> {
     STANDARD.decode_to_vec(data).map_err(|_| Reason::Base64)
 }
 
 /// The record's bytes as UTF-8 text; overlong forms, encoded surrogates and code points above
 /// U+10FFFF are all invalid UTF-8 and fail here. A byte order mark fails here too: the spec
 /// forbids it, and an operator looking for an encoding problem should find it under `bad-utf8`.
-pub fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, Reason> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Reason::Utf8);
     }
     std::str::from_utf8(bytes).map_err(|_| Reason::Utf8)
-}
-
-/// Encodes an output line for Firehose.
-pub fn encode(line: &[u8]) -> String {
-    STANDARD.encode_to_string(line)
 }
 
 #[cfg(test)]
@@ -83,14 +78,7 @@ mod tests {
         fn decodes_valid_data_as_the_base64_crate_did(bytes in proptest::collection::vec(0u8.., 0..200)) {
             use base64::Engine;
             let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
-            proptest::prop_assert_eq!(encode(&bytes), data.clone());
             proptest::prop_assert_eq!(base64(&data), Ok(bytes));
         }
-    }
-
-    #[test]
-    fn encodes_with_padding() {
-        assert_eq!(encode(b"A|\n"), "QXwK");
-        assert_eq!(encode(b"AB"), "QUI=");
     }
 }

@@ -4,7 +4,7 @@ use crate::convert::Record;
 use crate::layout::Layout;
 
 /// The line, trailing newline included: exactly the bytes Firehose writes to S3.
-pub fn line(layout: &Layout, record: &Record) -> String {
+pub(crate) fn line(layout: &Layout, record: &Record) -> String {
     let mut line = String::with_capacity(16 * (record.cells.len() + 2));
     line.push_str(layout.record_type);
     line.push('|');

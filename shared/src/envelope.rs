@@ -4,19 +4,11 @@
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
-use crate::convert::decimal::Decimal;
-use crate::convert::value::{self, Context};
+use crate::layout::Version;
 use crate::reason::{FieldName, Reason};
+use crate::scalar::decimal::Decimal;
+use crate::scalar::{self, Context};
 use crate::Stream;
-
-/// The connector generation, which names the envelope's members and the payload's fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    /// snake_case names, `payload`.
-    V1,
-    /// camelCase names, nested groups, `data`.
-    V2,
-}
 
 /// The envelope member names of one version.
 struct Members {
@@ -26,25 +18,21 @@ struct Members {
     payload: FieldName,
 }
 
-impl Version {
-    fn members(self) -> Members {
-        match self {
-            Version::V1 => Members {
-                event_type: "event_type",
-                event_id: "event_id",
-                occurred_at: "occurred_at",
-                payload: "payload",
-            },
-            Version::V2 => {
-                Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
-            }
+/// The envelope member names a connector version uses.
+fn members(version: Version) -> Members {
+    match version {
+        Version::V1 => {
+            Members { event_type: "event_type", event_id: "event_id", occurred_at: "occurred_at", payload: "payload" }
+        }
+        Version::V2 => {
+            Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
         }
     }
 }
 
 /// What happened to the entity; field 2 of the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Created,
     Updated,
     Deleted,
@@ -61,7 +49,7 @@ impl Action {
     }
 
     /// `A`, `C` or `D`.
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Action::Created => "A",
             Action::Updated => "C",
@@ -72,7 +60,7 @@ impl Action {
 
 /// A change event of this stream, with its envelope checked.
 #[derive(Debug)]
-pub struct Envelope<'d> {
+pub(crate) struct Envelope<'d> {
     pub version: Version,
     pub action: Action,
     /// `data` (v2) or `payload` (v1), an object: as a value for the JSON Schema...
@@ -87,16 +75,16 @@ pub struct Envelope<'d> {
 
 /// What a document turned out to be.
 #[derive(Debug)]
-pub enum Event<'d> {
+pub(crate) enum Event<'d> {
     /// `system.heartbeat`: dropped, nothing else read.
     Heartbeat,
     Change(Envelope<'d>),
 }
 
 /// Reads the envelope of a document that has passed the whole-document rules.
-pub fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
+pub(crate) fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
     let version = version(document)?;
-    let members = version.members();
+    let members = members(version);
     let event_type = document.get(members.event_type).and_then(Value::as_str).ok_or(Reason::EventType)?;
     if event_type == "system.heartbeat" {
         return Ok(Event::Heartbeat);
@@ -148,7 +136,7 @@ fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Resul
     match value {
         None | Some(Value::Null) => Err(Reason::Missing(name)),
         Some(Value::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
-        Some(value) => value::timestamp_at(value, &Context { name, zone }),
+        Some(value) => scalar::timestamp_at(value, &Context { name, zone }),
     }
 }
 

@@ -2,9 +2,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use lambda_runtime::{service_fn, LambdaEvent};
+use lambda_runtime::{service_fn, Diagnostic, LambdaEvent};
 
 use crate::config::Config;
 use crate::firehose::{FirehoseEvent, FirehoseResponse};
@@ -19,7 +18,7 @@ pub use crate::logging::json_logs;
 pub fn main(stream: Stream) -> ExitCode {
     init_logging();
     let transformer = match Config::from_env().map_err(Into::into).and_then(|config| Transformer::new(stream, config)) {
-        Ok(transformer) => Arc::new(transformer),
+        Ok(transformer) => transformer,
         Err(error) => {
             tracing::error!(stream = stream.name(), error = %error, "start-up failed");
             return ExitCode::FAILURE;
@@ -33,14 +32,14 @@ pub fn main(stream: Stream) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let handler = service_fn(move |event: LambdaEvent<FirehoseEvent>| {
-        let transformer = Arc::clone(&transformer);
-        async move {
-            let invoked = invoke(&transformer, event, respond::now_ms())?;
-            // Lambda sends stdout to CloudWatch Logs; if even that fails there is nowhere to say so.
-            let _ = std::io::stdout().lock().write_all(invoked.emf.as_bytes());
-            Ok::<FirehoseResponse, lambda_runtime::Error>(invoked.response)
-        }
+    // The runtime loop runs on this thread until the process ends: the handler borrows the
+    // transformer rather than sharing it.
+    let transformer = &transformer;
+    let handler = service_fn(move |event: LambdaEvent<FirehoseEvent>| async move {
+        let invoked = invoke(transformer, event, respond::now_ms())?;
+        // Lambda sends stdout to CloudWatch Logs; if even that fails there is nowhere to say so.
+        let _ = std::io::stdout().lock().write_all(invoked.emf.as_bytes());
+        Ok::<FirehoseResponse, ResponseTooLarge>(invoked.response)
     });
     match runtime.block_on(lambda_runtime::run(handler)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,8 +71,33 @@ pub fn invoke(
     Ok(Invoked { response: handled.response, emf })
 }
 
+/// The Lambda `errorType` of an invocation whose response cannot fit: stable, so that an alarm
+/// or a log query can match it (the runtime's default is the Rust type's path).
+pub(crate) const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
+
+impl From<ResponseTooLarge> for Diagnostic {
+    fn from(error: ResponseTooLarge) -> Diagnostic {
+        Diagnostic { error_type: RESPONSE_TOO_LARGE.to_owned(), error_message: error.to_string() }
+    }
+}
+
 /// Structured log lines on stdout, as Lambda's advanced logging controls and `RUST_LOG` ask
 /// (see [`crate::logging`]).
-pub fn init_logging() {
+pub(crate) fn init_logging() {
     logging::init_from_env();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_too_large_has_a_stable_error_type() {
+        let diagnostic = Diagnostic::from(ResponseTooLarge { records: 2, bytes: 7_000_000 });
+        // As the runtime posts it to the Runtime API's invocation error endpoint.
+        let posted = serde_json::to_value(&diagnostic).unwrap();
+        assert_eq!(posted["errorType"], "ResponseTooLarge");
+        let message = posted["errorMessage"].as_str().unwrap();
+        assert!(message.starts_with("the response for 2 records would be 7000000 bytes"), "{message}");
+    }
 }

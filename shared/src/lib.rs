@@ -1,30 +1,61 @@
 //! System Two → System One: the shared engine of the nine Firehose transformation Lambdas.
 //!
-//! A record's path through the modules, top to bottom: [`decode`] (base64, UTF-8) →
-//! [`parse`] (strict JSON, whole-document rules) → [`envelope`] (version, event type,
-//! `occurredAt`) → [`validate`] (JSON Schema) → [`convert`] (fields by [`layout`]) →
-//! [`rules`] (business rules) → [`encode`] (the System One line) → [`respond`] (the Firehose
-//! response). Streams differ only by their [`layout::Layout`] table.
+//! A record's path: decode (base64, UTF-8) → parse (strict JSON, whole-document rules) →
+//! envelope (version, event type, `occurredAt`) → validate (JSON Schema) → convert (fields by
+//! [`layout`]) → rules (business rules) → encode (the System One line) → [`respond`] (the
+//! Firehose response). Streams differ only by their row of the [`layout::Layout`] table.
+//!
+//! The public API is what the function binaries, `firehose-local`, the benchmarks, the fuzz
+//! targets and the tests use: [`lambda::main`], [`Transformer`], [`respond::process`], the
+//! Firehose types, [`Stream`] and its layout, [`Reason`] and [`config::Config`].
+//!
+//! ## Module map
+//!
+//! Each module imports only modules listed below it, so a later step sits above the earlier
+//! steps it reads (`tests/module_order.rs` holds the code to this list):
+//!
+//! - `lambda`: the entry point a function binary calls with its stream
+//! - `metrics`: the invocation's EMF documents
+//! - `respond`: a Firehose batch to its response (step 8)
+//! - `transform`: one record's whole path, composing the steps below
+//! - `encode`: a converted record to its System One line (step 7)
+//! - `rules`: business rules across fields (step 6)
+//! - `convert`: the payload's fields to cells, by layout (step 5)
+//! - `validate`: the payload against the stream's JSON Schema (step 4)
+//! - `envelope`: version, event type, event id, `occurredAt`, payload (step 3)
+//! - `parse`: strict JSON and the whole-document rules (step 2)
+//! - `decode`: base64 and UTF-8 (step 1)
+//! - `schema`: the JSON Schemas generated from the layouts (tests only)
+//! - `stream`: the nine streams, a typed handle into the layout table
+//! - `layout`: the layout table: record type, stream, entity, schemas and fields per stream
+//! - `scalar`: exact decimals, dates, instants, text rules; INT, DEC, DATE, TIMESTAMP, FLAG
+//! - `reason`: why a record failed, as stable codes
+//! - `config`: the time zone from the environment
+//! - `logging`: structured log lines
+//! - `firehose`: the Firehose event and response types
 
 pub mod config;
-pub mod convert;
-pub mod decode;
-pub mod encode;
-pub mod envelope;
+mod convert;
+mod decode;
+mod encode;
+mod envelope;
 pub mod firehose;
 pub mod lambda;
 pub mod layout;
 pub mod logging;
-pub mod metrics;
+mod metrics;
 pub mod parse;
-pub mod reason;
+mod reason;
 pub mod respond;
-pub mod rules;
-pub mod schema;
-pub mod stream;
-pub mod transform;
-pub mod validate;
+mod rules;
+mod scalar;
+// Generates the checked-in schema files; only the test that keeps them current runs it.
+#[cfg(test)]
+mod schema;
+mod stream;
+mod transform;
+mod validate;
 
-pub use reason::Reason;
+pub use reason::{FieldName, Reason};
 pub use stream::Stream;
-pub use transform::{TransformOutcome, Transformer};
+pub use transform::{StartupError, TransformOutcome, Transformer};

@@ -26,16 +26,16 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
 /// The variable Lambda sets from the function's `LoggingConfig.LogFormat`: `JSON` or `Text`.
-pub const FORMAT_VARIABLE: &str = "AWS_LAMBDA_LOG_FORMAT";
+pub(crate) const FORMAT_VARIABLE: &str = "AWS_LAMBDA_LOG_FORMAT";
 /// The variable Lambda sets from `LoggingConfig.ApplicationLogLevel`: `TRACE`, `DEBUG`, `INFO`,
 /// `WARN`, `ERROR` or `FATAL`.
-pub const LEVEL_VARIABLE: &str = "AWS_LAMBDA_LOG_LEVEL";
+pub(crate) const LEVEL_VARIABLE: &str = "AWS_LAMBDA_LOG_LEVEL";
 /// `tracing` filter directives (`info`, `shim=debug,lambda_runtime=warn`); wins when set.
-pub const FILTER_VARIABLE: &str = "RUST_LOG";
+pub(crate) const FILTER_VARIABLE: &str = "RUST_LOG";
 
 /// The line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// One JSON object per line (the default, and what the saved queries read).
     Json,
     /// `tracing-subscriber`'s human-readable lines, for `AWS_LAMBDA_LOG_FORMAT=Text`.
@@ -46,15 +46,15 @@ pub enum Format {
 /// warnings once logging is up, so that a typo is seen rather than silently ignored).
 #[derive(Debug)]
 pub struct Settings {
-    pub format: Format,
+    pub(crate) format: Format,
     /// The filter directives in force (`info`, or `RUST_LOG`'s text).
-    pub directives: String,
-    pub problems: Vec<String>,
+    pub(crate) directives: String,
+    pub(crate) problems: Vec<String>,
 }
 
 impl Settings {
     /// The settings for the three variables' values (`None`: unset).
-    pub fn from_values(rust_log: Option<&str>, level: Option<&str>, format: Option<&str>) -> Settings {
+    pub(crate) fn from_values(rust_log: Option<&str>, level: Option<&str>, format: Option<&str>) -> Settings {
         let mut problems = Vec::new();
         let format = match format.map(str::trim).filter(|text| !text.is_empty()) {
             None => Format::Json,
@@ -112,7 +112,7 @@ fn lambda_directive(level: &str) -> Option<&'static str> {
 
 /// Installs the process-wide subscriber on stdout from the environment, then reports what was
 /// wrong with the variables, if anything.
-pub fn init_from_env() {
+pub(crate) fn init_from_env() {
     let settings = Settings::from_env();
     let result = match settings.format {
         Format::Json => tracing::subscriber::set_global_default(json_logs(std::io::stdout, settings.filter())),
@@ -137,7 +137,7 @@ where
 }
 
 /// Human-readable lines (`AWS_LAMBDA_LOG_FORMAT=Text`): spans as `invocation{requestId=…}:`.
-pub fn text_logs<W>(writer: W, filter: EnvFilter) -> impl Subscriber + Send + Sync
+pub(crate) fn text_logs<W>(writer: W, filter: EnvFilter) -> impl Subscriber + Send + Sync
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -214,7 +214,7 @@ where
 }
 
 /// The JSON line format (see the module documentation).
-pub struct JsonLines;
+pub(crate) struct JsonLines;
 
 /// Names written so far on a line, so that a span field does not repeat an event field. More
 /// than this many fields on one line are written without the check (no line of ours has).

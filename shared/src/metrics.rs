@@ -21,13 +21,13 @@ use crate::respond::Summary;
 use crate::Stream;
 
 /// The CloudWatch namespace of every metric.
-pub const NAMESPACE: &str = "SystemOneShim";
+pub(crate) const NAMESPACE: &str = "SystemOneShim";
 
 /// The EMF specification's limit on the values of one metric in one document.
-pub const MAX_VALUES: usize = 100;
+pub(crate) const MAX_VALUES: usize = 100;
 
 /// The EMF documents of one invocation, each on its own line (`\n`-terminated).
-pub fn emf_lines(stream: Stream, summary: &Summary, timestamp_ms: i64) -> String {
+pub(crate) fn emf_lines(stream: Stream, summary: &Summary, timestamp_ms: i64) -> String {
     let (first_ages, more_ages) = summary.ages_ms.split_at(summary.ages_ms.len().min(MAX_VALUES));
     let mut metrics = vec![
         json!({"Name": "RecordsOk", "Unit": "Count"}),

@@ -2,12 +2,13 @@
 //!
 //! Every input record comes back exactly once, in input order; a record that fails takes its
 //! original `data` back with `ProcessingFailed`, so nothing is lost and no record affects another.
-//! The response never exceeds Lambda's 6 MB payload limit (see [`fit_response`]).
+//! The response never exceeds Lambda's 6 MB payload limit (see `fit_response`).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use crate::decode;
+use base64_simd::STANDARD;
+
 use crate::firehose::{FirehoseEvent, FirehoseResponse, KinesisRecordMetadata, RecordResult, ResponseRecord};
 use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
@@ -38,23 +39,23 @@ pub struct ResponseTooLarge {
 
 /// What the caller knows about an invocation beyond its event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Invocation<'a> {
+pub(crate) struct Invocation<'a> {
     /// The Lambda request id; `None` outside Lambda (firehose-local, benchmarks).
-    pub request_id: Option<&'a str>,
+    pub(crate) request_id: Option<&'a str>,
     /// When the batch is transformed, in milliseconds since the Unix epoch: the clock the
     /// records' ages are measured against (read once per invocation).
-    pub now_ms: i64,
+    pub(crate) now_ms: i64,
 }
 
 impl Invocation<'_> {
     /// An invocation outside Lambda, now.
-    pub fn now() -> Invocation<'static> {
+    pub(crate) fn now() -> Invocation<'static> {
         Invocation { request_id: None, now_ms: now_ms() }
     }
 }
 
 /// The system clock in milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
@@ -63,7 +64,7 @@ pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> Result<Firehos
     process(transformer, event).map(|handled| handled.response)
 }
 
-/// [`process_invocation`] outside Lambda, with the system clock.
+/// Transforms a batch outside Lambda (`firehose-local`, benchmarks), with the system clock.
 pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handled, ResponseTooLarge> {
     process_invocation(transformer, event, Invocation::now())
 }
@@ -71,7 +72,7 @@ pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handle
 /// Transforms a batch. Logs one line per failed record and per truncation (record id, reason,
 /// field, the record's place at its source; never a value) and one summary line, all within a
 /// span whose fields (stream, Lambda request id, Firehose invocation id) every line carries.
-pub fn process_invocation(
+pub(crate) fn process_invocation(
     transformer: &Transformer,
     event: FirehoseEvent,
     invocation: Invocation<'_>,
@@ -145,11 +146,16 @@ struct Entry {
     source: Source,
 }
 
+/// An output line as Firehose `data`: standard base64 with padding, the decoder's alphabet.
+fn firehose_data(line: &[u8]) -> String {
+    STANDARD.encode_to_string(line)
+}
+
 impl Entry {
     fn new(record_id: String, data: String, outcome: TransformOutcome) -> Entry {
         let (result, output, original, reason, truncated) = match outcome {
             TransformOutcome::Ok { line, truncated } => {
-                (RecordResult::Ok, decode::encode(line.as_bytes()), Some(data), None, truncated)
+                (RecordResult::Ok, firehose_data(line.as_bytes()), Some(data), None, truncated)
             }
             TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
             TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),

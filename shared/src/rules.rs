@@ -12,7 +12,7 @@ const DEC2_LIMIT: i128 = 999_999_999_999_999;
 
 /// Applies the layout's checks in table order. For `deleted` events only the checks marked
 /// `on_delete` run (`LINE_NO >= 1`); the other fields were not read.
-pub fn apply(layout: &Layout, record: &mut Record) -> Result<(), Reason> {
+pub(crate) fn apply(layout: &Layout, record: &mut Record) -> Result<(), Reason> {
     let deleted = record.action == Action::Deleted;
     for check in layout.checks {
         let runs = match check {

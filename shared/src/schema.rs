@@ -2,17 +2,17 @@
 //!
 //! `schemas/<entity>.v<N>.json` are checked in for System Two's developers to read and for the
 //! functions to compile; `schema_files_match_layouts` keeps them equal to what this module
-//! generates (run the tests with `UPDATE_SCHEMAS=1` to rewrite them after a layout change).
+//! generates (after a layout change, `UPDATE_EXPECT=1 cargo test -p system-one-shim schema_files`
+//! rewrites them; expect-test, the one update switch of every golden file).
 //! They check JSON types and string forms, per field; the converter then checks values
 //! (widths, cleaning, exactness, calendars), which JSON Schema cannot express.
 
 use serde_json::{json, Map, Value};
 
-use crate::envelope::Version;
-use crate::layout::{Field, Kind, Layout, Rule};
+use crate::layout::{Field, Kind, Layout, Rule, Version};
 
 /// The schema of a `created` / `updated` payload (`data` for v2, `payload` for v1).
-pub fn for_layout(layout: &Layout, version: Version) -> Value {
+pub(crate) fn for_layout(layout: &Layout, version: Version) -> Value {
     let mut properties = Map::new();
     for field in layout.fields {
         let Some(path) = field.source.path(version) else { continue };

@@ -1,64 +1,50 @@
 //! The nine streams: each a Kinesis stream, a Firehose delivery stream and a Lambda function,
 //! and each turning one System Two entity into one System One record type.
+//!
+//! The list is the layout table: a stream's name, entity and record type are fields of its
+//! [`Layout`]. `Stream` is the typed handle into that table, declared once below.
 
 use crate::layout::{self, Layout};
 
-/// One entity's pipeline. A function binary names its stream and nothing else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Stream {
-    Customers,
-    Orders,
-    OrderLines,
-    Invoices,
-    InvoiceLines,
-    Shipments,
-    ShippingAddresses,
-    VirtualRequests,
-    Estimates,
+/// Declares `Stream`, `Stream::ALL` and `Stream::layout` from one list of (variant, layout).
+macro_rules! streams {
+    ($($variant:ident => $layout:ident),* $(,)?) => {
+        /// One entity's pipeline. A function binary names its stream and nothing else.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Stream {
+            $($variant),*
+        }
+
+        impl Stream {
+            /// Every stream, in the order of the spec's stream table.
+            pub const ALL: [Stream; [$(stringify!($variant)),*].len()] = [$(Stream::$variant),*];
+
+            /// The System One layout this stream writes: the stream's row of the table.
+            pub fn layout(self) -> &'static Layout {
+                match self {
+                    $(Stream::$variant => &layout::$layout),*
+                }
+            }
+        }
+    };
+}
+
+streams! {
+    Customers => CUS,
+    Orders => ORD,
+    OrderLines => OLN,
+    Invoices => INV,
+    InvoiceLines => ILN,
+    Shipments => SHP,
+    ShippingAddresses => SAD,
+    VirtualRequests => VRQ,
+    Estimates => EST,
 }
 
 impl Stream {
-    /// Every stream, in the order of the spec's stream table.
-    pub const ALL: [Stream; 9] = [
-        Stream::Customers,
-        Stream::Orders,
-        Stream::OrderLines,
-        Stream::Invoices,
-        Stream::InvoiceLines,
-        Stream::Shipments,
-        Stream::ShippingAddresses,
-        Stream::VirtualRequests,
-        Stream::Estimates,
-    ];
-
     /// The stream's name: its Kinesis stream, delivery stream, function crate and S3 prefix.
     pub fn name(self) -> &'static str {
-        match self {
-            Stream::Customers => "customers",
-            Stream::Orders => "orders",
-            Stream::OrderLines => "order-lines",
-            Stream::Invoices => "invoices",
-            Stream::InvoiceLines => "invoice-lines",
-            Stream::Shipments => "shipments",
-            Stream::ShippingAddresses => "shipping-addresses",
-            Stream::VirtualRequests => "virtual-requests",
-            Stream::Estimates => "estimates",
-        }
-    }
-
-    /// The System One layout this stream writes.
-    pub fn layout(self) -> &'static Layout {
-        match self {
-            Stream::Customers => &layout::CUS,
-            Stream::Orders => &layout::ORD,
-            Stream::OrderLines => &layout::OLN,
-            Stream::Invoices => &layout::INV,
-            Stream::InvoiceLines => &layout::ILN,
-            Stream::Shipments => &layout::SHP,
-            Stream::ShippingAddresses => &layout::SAD,
-            Stream::VirtualRequests => &layout::VRQ,
-            Stream::Estimates => &layout::EST,
-        }
+        self.layout().stream
     }
 
     /// The stream named `name`, as written in [`Stream::name`].

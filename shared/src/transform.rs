@@ -21,10 +21,10 @@ pub enum TransformOutcome {
 
 /// A record's outcome and, when its envelope was read, its `occurredAt` in Unix seconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transformed {
-    pub outcome: TransformOutcome,
+pub(crate) struct Transformed {
+    pub(crate) outcome: TransformOutcome,
     /// `None` for a heartbeat and for a record that failed before (or at) `occurredAt`.
-    pub occurred_at: Option<i64>,
+    pub(crate) occurred_at: Option<i64>,
 }
 
 /// A stream's transformation, ready for records: zone loaded, layout's interest built; the
@@ -68,7 +68,7 @@ impl Transformer {
     }
 
     /// [`Transformer::transform`], with the record's `occurredAt` when the checks got that far.
-    pub fn transform_record(&self, data: &str) -> Transformed {
+    pub(crate) fn transform_record(&self, data: &str) -> Transformed {
         let mut occurred_at = None;
         let outcome = match self.record(data, &mut occurred_at) {
             Ok(Some((line, truncated))) => TransformOutcome::Ok { line, truncated },

@@ -13,13 +13,13 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::envelope::{Envelope, Version};
-use crate::layout::{Kind, Layout};
+use crate::envelope::Envelope;
+use crate::layout::{Kind, Layout, Version};
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
 /// A stream's two payload validators, one per connector version, each compiled on first use.
-pub struct Schemas {
+pub(crate) struct Schemas {
     stream: Stream,
     layout: &'static Layout,
     v1: OnceLock<Result<Validator, SchemaError>>,
@@ -37,12 +37,13 @@ pub struct SchemaError {
 
 impl Schemas {
     /// The stream's validators, each compiled when a record first needs it.
-    pub fn new(stream: Stream) -> Schemas {
+    pub(crate) fn new(stream: Stream) -> Schemas {
         Schemas { stream, layout: stream.layout(), v1: OnceLock::new(), v2: OnceLock::new() }
     }
 
     /// The stream's validators, both compiled now.
-    pub fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
+    #[cfg(test)]
+    fn compile(stream: Stream) -> Result<Schemas, SchemaError> {
         let schemas = Schemas::new(stream);
         for version in [Version::V1, Version::V2] {
             schemas.validator(version).map_err(Clone::clone)?;
@@ -58,7 +59,7 @@ impl Schemas {
         cell.get_or_init(|| {
             let fail = |message: String| SchemaError { entity: self.layout.entity, version: number, message };
             let schema: Value =
-                serde_json::from_str(schema_text(self.stream, version)).map_err(|e| fail(e.to_string()))?;
+                serde_json::from_str(self.layout.schema_text(version)).map_err(|e| fail(e.to_string()))?;
             let compiled = jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()));
             if let Err(error) = &compiled {
                 tracing::error!(stream = self.stream.name(), error = %error, "JSON Schema does not compile");
@@ -69,7 +70,7 @@ impl Schemas {
     }
 
     /// Validates a `created` / `updated` payload; the first error names its field.
-    pub fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
+    pub(crate) fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
         // Unreachable in a released build (see `every_schema_compiles`); should a schema not
         // compile, every record it would check fails visibly, with its data, and is logged.
         let Ok(validator) = self.validator(envelope.version) else {
@@ -110,59 +111,21 @@ impl Schemas {
     }
 }
 
-/// The checked-in schema file of a stream's entity and connector version.
-pub fn schema_text(stream: Stream, version: Version) -> &'static str {
-    macro_rules! files {
-        ($($stream:ident => $entity:literal),* $(,)?) => {
-            match (stream, version) {
-                $(
-                    (Stream::$stream, Version::V1) => include_str!(concat!("../../schemas/", $entity, ".v1.json")),
-                    (Stream::$stream, Version::V2) => include_str!(concat!("../../schemas/", $entity, ".v2.json")),
-                )*
-            }
-        };
-    }
-    files! {
-        Customers => "customer",
-        Orders => "order",
-        OrderLines => "order_line",
-        Invoices => "invoice",
-        InvoiceLines => "invoice_line",
-        Shipments => "shipment",
-        ShippingAddresses => "shipping_address",
-        VirtualRequests => "virtual_request",
-        Estimates => "estimate",
-    }
-}
-
-/// The path of a schema file, relative to the workspace root.
-pub fn schema_file(stream: Stream, version: Version) -> String {
-    let number = match version {
-        Version::V1 => 1,
-        Version::V2 => 2,
-    };
-    format!("schemas/{}.v{number}.json", stream.layout().entity)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema;
 
+    /// The checked-in schema files are exactly what `schema` generates from the layouts; after a
+    /// layout change, `UPDATE_EXPECT=1 cargo test -p system-one-shim schema_files` rewrites them.
     #[test]
     fn schema_files_match_layouts() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for stream in Stream::ALL {
+            let layout = stream.layout();
             for version in [Version::V1, Version::V2] {
-                let generated = schema::for_layout(stream.layout(), version);
-                let path = root.join(schema_file(stream, version));
-                if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-                    let text = serde_json::to_string_pretty(&generated).unwrap() + "\n";
-                    std::fs::write(&path, text).unwrap();
-                    continue;
-                }
-                let checked_in: Value = serde_json::from_str(schema_text(stream, version)).unwrap();
-                assert_eq!(checked_in, generated, "{} is stale: run the tests with UPDATE_SCHEMAS=1", path.display());
+                let generated = serde_json::to_string_pretty(&schema::for_layout(layout, version)).unwrap() + "\n";
+                expect_test::expect_file![root.join(layout.schema_file(version))].assert_eq(&generated);
             }
         }
     }

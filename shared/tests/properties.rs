@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use shim::envelope::Version;
 use shim::firehose::RecordResult;
+use shim::layout::Version;
 use shim::{respond, Stream, TransformOutcome, Transformer};
 use support::{b64, event, generate, Generated, ACTIONS};
 use testkit::contract;

@@ -1,9 +1,6 @@
 //! Step 5: the payload's fields to System One cells, driven by the stream's [`Layout`].
 
-pub mod decimal;
-pub mod text;
-pub mod time;
-pub mod value;
+pub(crate) mod value;
 mod weight;
 
 use jiff::tz::TimeZone;
@@ -12,12 +9,13 @@ use serde_json::{Map, Value};
 use crate::envelope::{Action, Envelope};
 use crate::layout::{Field, Layout, Rule};
 use crate::reason::Reason;
-pub use value::Cell;
-use value::{Context, Converted};
+use crate::scalar::Context;
+pub(crate) use value::Cell;
+use value::Converted;
 
 /// A record whose fields have all converted: one cell per layout field, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub(crate) struct Record {
     pub action: Action,
     pub cells: Vec<Cell>,
     /// TEXT T fields that were cut to their width (logged as warnings).
@@ -26,7 +24,7 @@ pub struct Record {
 
 /// Converts every field of the layout, failing on the first field that does not convert or
 /// a required field that is absent. A `deleted` event reads only its key fields.
-pub fn record(layout: &Layout, envelope: &Envelope<'_>, zone: &TimeZone) -> Result<Record, Reason> {
+pub(crate) fn record(layout: &Layout, envelope: &Envelope<'_>, zone: &TimeZone) -> Result<Record, Reason> {
     let deleted = envelope.action == Action::Deleted;
     let mut cells = Vec::with_capacity(layout.fields.len());
     let mut truncated = Vec::new();
@@ -62,7 +60,7 @@ fn convert_field(
 /// Follows a dotted v2 path (`totals.subtotal`). A group that is missing or `null` makes the
 /// value absent; a group that is anything else but an object (`""` included) fails, naming
 /// the group.
-pub fn lookup<'p>(payload: &'p Map<String, Value>, path: &'static str) -> Result<Option<&'p Value>, Reason> {
+pub(crate) fn lookup<'p>(payload: &'p Map<String, Value>, path: &'static str) -> Result<Option<&'p Value>, Reason> {
     let (groups, member) = match path.rsplit_once('.') {
         Some((groups, member)) => (Some(groups), member),
         None => (None, path),

@@ -1,18 +1,18 @@
 //! One JSON value to one System One cell, by the field's type (system-one-records.md, "Types",
 //! and system-two-events.md, "Value forms in payloads").
 
-use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::decimal::{push_digits, write_fixed, Decimal, Misfit};
-use super::text::{self, Fit};
-use super::time::{self, Date};
 use crate::layout::Kind;
-use crate::reason::{FieldName, Reason};
+use crate::reason::Reason;
+use crate::scalar::decimal::{push_digits, write_fixed};
+use crate::scalar::text::{self, Fit};
+use crate::scalar::time::Date;
+use crate::scalar::{date, dec, flag, int, string, timestamp, Context};
 
 /// A converted field, typed so that business rules can compare and derive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Absent,
     /// Cleaned text (TEXT, CODE, ENUM code), not yet escaped.
     Text(String),
@@ -30,7 +30,7 @@ pub enum Cell {
 
 impl Cell {
     /// Appends the cell's System One text to a line.
-    pub fn write(&self, line: &mut String) {
+    pub(crate) fn write(&self, line: &mut String) {
         match self {
             Cell::Absent => {}
             Cell::Text(value) => text::escape(value, line),
@@ -50,7 +50,7 @@ impl Cell {
 
 /// A converted value, and whether TEXT T had to cut it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Converted {
+pub(crate) struct Converted {
     pub cell: Cell,
     pub truncated: bool,
 }
@@ -61,14 +61,8 @@ impl From<Cell> for Converted {
     }
 }
 
-/// What a conversion needs beyond the value: the field's name for reasons, and the zone.
-pub struct Context<'a> {
-    pub name: FieldName,
-    pub zone: &'a TimeZone,
-}
-
 /// Converts a value that is present in the payload (`None` is a missing member).
-pub fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
+pub(crate) fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
     let value = match value {
         // A v2 weight is an object or absent (missing, null): "" is not absent here.
         Some(value @ Value::String(_)) if matches!(kind, Kind::WeightLb) => value,
@@ -86,12 +80,11 @@ pub fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Co
         Kind::Timestamp => timestamp(value, cx).map(|s| Cell::Stamp(s).into()),
         Kind::Flag => flag(value, cx).map(|f| Cell::Flag(f).into()),
         Kind::Enum(table) => enumeration(value, table, cx).map(Converted::from),
-        Kind::WeightLb => super::weight::pounds(value, cx).map(Converted::from),
+        Kind::WeightLb => super::weight::pounds(value, cx).map(|pounds| match pounds {
+            Some(scaled) => Cell::Dec { scaled, places: 2 }.into(),
+            None => Cell::Absent.into(),
+        }),
     }
-}
-
-fn string<'v>(value: &'v Value, cx: &Context<'_>) -> Result<&'v str, Reason> {
-    value.as_str().ok_or(Reason::Type(cx.name))
 }
 
 fn text_cell(value: &Value, width: usize, truncate: bool, cx: &Context<'_>) -> Result<Converted, Reason> {
@@ -144,78 +137,6 @@ fn enumeration(value: &Value, table: &[(&str, &'static str)], cx: &Context<'_>) 
     }
     let (_, code) = table.iter().find(|(name, _)| *name == cleaned).ok_or(Reason::UnknownValue(cx.name))?;
     Ok(Cell::Text((*code).to_owned()))
-}
-
-/// The exact decimal in a JSON number, or in a string of the form `pattern` allows.
-fn decimal(value: &Value, allow_fraction_string: bool, cx: &Context<'_>) -> Result<Decimal, Reason> {
-    match value {
-        Value::Number(number) => Decimal::parse(number.as_str()).ok_or(Reason::Format(cx.name)),
-        Value::String(text) => {
-            let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'-' || (allow_fraction_string && b == b'.'));
-            let parsed = if plain { Decimal::parse(text) } else { None };
-            parsed.ok_or(Reason::Format(cx.name))
-        }
-        _ => Err(Reason::Type(cx.name)),
-    }
-}
-
-/// INT: an integral JSON number in any notation, or `-?[0-9]+`; it must fit `i64`.
-pub fn int(value: &Value, cx: &Context<'_>) -> Result<i64, Reason> {
-    decimal(value, false, cx)?.to_i64().map_err(|misfit| misfit_reason(misfit, cx.name))
-}
-
-/// DEC(p): a JSON number or `-?[0-9]+(\.[0-9]+)?`, exact at p places, DECIMAL(15,p).
-pub fn dec(value: &Value, places: u32, cx: &Context<'_>) -> Result<i128, Reason> {
-    decimal_value(value, cx)?.to_fixed(places).map_err(|misfit| misfit_reason(misfit, cx.name))
-}
-
-/// A DEC input, unjudged: for conversions that round before they judge (kilograms).
-pub fn decimal_value(value: &Value, cx: &Context<'_>) -> Result<Decimal, Reason> {
-    decimal(value, true, cx)
-}
-
-pub fn misfit_reason(misfit: Misfit, name: FieldName) -> Reason {
-    match misfit {
-        Misfit::Inexact => Reason::Precision(name),
-        Misfit::TooLarge => Reason::Range(name),
-    }
-}
-
-fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
-    let date = Date::parse(string(value, cx)?).ok_or(Reason::Format(cx.name))?;
-    if !date.in_system_one_range() {
-        return Err(Reason::Range(cx.name));
-    }
-    Ok(date)
-}
-
-/// TIMESTAMP: an RFC 3339 string or integral epoch seconds, shown in System One's zone.
-pub fn timestamp(value: &Value, cx: &Context<'_>) -> Result<String, Reason> {
-    timestamp_at(value, cx).map(|(_, text)| text)
-}
-
-/// [`timestamp`], with the instant it names in Unix seconds (for the event-age metric).
-pub fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Reason> {
-    let seconds = match value {
-        Value::String(text) => time::parse_rfc3339(text).ok_or(Reason::Format(cx.name))?,
-        Value::Number(_) => int(value, cx)?,
-        _ => return Err(Reason::Type(cx.name)),
-    };
-    let text = time::local_text(seconds, cx.zone).ok_or(Reason::Range(cx.name))?;
-    Ok((seconds, text))
-}
-
-/// FLAG: a boolean, or a number whose value is 0 or 1 in any notation.
-fn flag(value: &Value, cx: &Context<'_>) -> Result<bool, Reason> {
-    match value {
-        Value::Bool(flag) => Ok(*flag),
-        Value::Number(number) => match Decimal::parse(number.as_str()).map(|d| d.to_i64()) {
-            Some(Ok(0)) => Ok(false),
-            Some(Ok(1)) => Ok(true),
-            _ => Err(Reason::Range(cx.name)),
-        },
-        _ => Err(Reason::Type(cx.name)),
-    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,15 @@
 
 use serde_json::{Map, Value};
 
-use super::value::{dec, decimal_value, misfit_reason, Cell, Context};
 use crate::reason::Reason;
+use crate::scalar::{dec, decimal_value, misfit_reason, Context};
 
 /// Pounds per kilogram, as the spec fixes it: 2.20462262 = 220462262 × 10^-8.
 const LB_PER_KG: (u64, i64) = (220_462_262, -8);
 
-/// The weight in pounds at DEC(2); `value` is present and not null or `""`.
-pub fn pounds(value: &Value, cx: &Context<'_>) -> Result<Cell, Reason> {
+/// The weight in pounds, scaled by 100 (DEC(2)), or `None` when absent; `value` is present and
+/// not null or `""`.
+pub(super) fn pounds(value: &Value, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
     match value {
         Value::Object(weight) => from_object(weight, cx),
         _ => Err(Reason::Type(cx.name)),
@@ -20,10 +21,10 @@ pub fn pounds(value: &Value, cx: &Context<'_>) -> Result<Cell, Reason> {
 /// An absent `value` makes the weight absent, whatever the unit; a present one needs a unit of
 /// exactly `lb` (DEC(2) rules, no rounding) or `kg` (converted exactly, rounded half away from
 /// zero to 2 places, then judged as DEC(2)).
-fn from_object(weight: &Map<String, Value>, cx: &Context<'_>) -> Result<Cell, Reason> {
+fn from_object(weight: &Map<String, Value>, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
     let amount = match weight.get("value") {
-        None | Some(Value::Null) => return Ok(Cell::Absent),
-        Some(Value::String(s)) if s.is_empty() => return Ok(Cell::Absent),
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.is_empty() => return Ok(None),
         Some(amount) => amount,
     };
     let scaled = match weight.get("unit").and_then(Value::as_str) {
@@ -35,5 +36,5 @@ fn from_object(weight: &Map<String, Value>, cx: &Context<'_>) -> Result<Cell, Re
         }
         _ => return Err(Reason::UnknownValue(cx.name)),
     };
-    Ok(Cell::Dec { scaled, places: 2 })
+    Ok(Some(scaled))
 }

@@ -6,23 +6,54 @@
 
 mod tables;
 
-pub use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
+pub(crate) use tables::{CUS, EST, ILN, INV, OLN, ORD, SAD, SHP, VRQ};
 
 /// A System One record type: its columns after the record type and the action, and the
-/// business rules that tie columns together.
+/// business rules that tie columns together; and the stream that writes it, the one list of
+/// streams ([`crate::Stream`] indexes into it).
 #[derive(Debug)]
 pub struct Layout {
     /// Field 1 of every line (`CUS`, `ORD`, ...).
     pub record_type: &'static str,
+    /// The stream's name (`order-lines`): its API path, Kinesis stream, delivery stream, function
+    /// crate and binary, S3 prefix and metric dimension.
+    pub stream: &'static str,
     /// The System Two entity (`customer`, `order_line`, ...) this record is made from.
     pub entity: &'static str,
+    /// The checked-in JSON Schemas of the entity's payload, `schemas/<entity>.v1.json` and
+    /// `.v2.json` (generated from this layout: see `schema`).
+    pub(crate) schemas: SchemaTexts,
     /// Fields 3 to the end, in output order; the last is always `UPDATED_AT`.
     pub fields: &'static [Field],
     /// Rules checked (or applied) after every field has converted.
-    pub checks: &'static [Check],
+    pub(crate) checks: &'static [Check],
+}
+
+/// The text of a layout's two schema files, built into the binary.
+#[derive(Debug)]
+pub(crate) struct SchemaTexts {
+    pub(crate) v1: &'static str,
+    pub(crate) v2: &'static str,
 }
 
 impl Layout {
+    /// The schema file text for a connector version.
+    pub(crate) fn schema_text(&self, version: Version) -> &'static str {
+        match version {
+            Version::V1 => self.schemas.v1,
+            Version::V2 => self.schemas.v2,
+        }
+    }
+
+    /// The path of a schema file, relative to the workspace root.
+    pub fn schema_file(&self, version: Version) -> String {
+        let number = match version {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        };
+        format!("schemas/{}.v{number}.json", self.entity)
+    }
+
     /// The position of a field in [`Layout::fields`], by System One name.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|field| field.name == name)
@@ -35,7 +66,7 @@ impl Layout {
     }
 
     /// Every payload source path the layout reads, v2 (dotted) and v1: what the parser builds.
-    pub fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.fields
             .iter()
             .filter_map(|field| match field.source {
@@ -83,12 +114,22 @@ pub enum Kind {
 
 impl Kind {
     /// The kind as a connector version sends it: v1 `weight_lb` is plain DEC(2) pounds.
-    pub fn for_version(self, version: crate::envelope::Version) -> Kind {
+    pub fn for_version(self, version: Version) -> Kind {
         match (self, version) {
-            (Kind::WeightLb, crate::envelope::Version::V1) => Kind::Dec(2),
+            (Kind::WeightLb, Version::V1) => Kind::Dec(2),
             (kind, _) => kind,
         }
     }
+}
+
+/// The connector generation, which names the envelope's members and the payload's fields (the
+/// envelope reads it; the layouts' sources and kinds depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// snake_case names, `payload`.
+    V1,
+    /// camelCase names, nested groups, `data`.
+    V2,
 }
 
 /// When a field must be present.
@@ -112,10 +153,10 @@ pub enum Source {
 
 impl Source {
     /// The source path for a connector version (dotted for v2 groups); `None` for the envelope.
-    pub fn path(&self, version: crate::envelope::Version) -> Option<&'static str> {
+    pub fn path(&self, version: Version) -> Option<&'static str> {
         match (self, version) {
-            (Source::Payload { v2, .. }, crate::envelope::Version::V2) => Some(v2),
-            (Source::Payload { v1, .. }, crate::envelope::Version::V1) => Some(v1),
+            (Source::Payload { v2, .. }, Version::V2) => Some(v2),
+            (Source::Payload { v1, .. }, Version::V1) => Some(v1),
             (Source::Envelope, _) => None,
         }
     }
@@ -123,7 +164,7 @@ impl Source {
 
 /// A business rule across fields (system-one-records.md, "Business rules").
 #[derive(Debug)]
-pub enum Check {
+pub(crate) enum Check {
     /// `total = sum(parts)` exactly.
     Sum { total: &'static str, parts: &'static [&'static str] },
     /// `field`, when present, is not before `earlier`.
@@ -140,7 +181,8 @@ pub enum Check {
 
 impl Check {
     /// Every field name the check refers to (for the layout invariant test).
-    pub fn fields(&self) -> Vec<&'static str> {
+    #[cfg(test)]
+    fn fields(&self) -> Vec<&'static str> {
         match self {
             Check::Sum { total, parts } => std::iter::once(*total).chain(parts.iter().copied()).collect(),
             Check::NotBefore { field, earlier } => vec![field, earlier],

@@ -1,6 +1,30 @@
 //! The nine System One record layouts, transcribed from `system-one-records.md`.
 
-use super::{Check, Field, Kind, Layout, Rule, Source};
+use super::{Check, Field, Kind, Layout, Rule, SchemaTexts, Source};
+
+/// A [`Layout`] whose schema texts are the checked-in files named by its entity
+/// (`schemas/<entity>.v1.json`, `.v2.json`), so that no list names the entities twice.
+macro_rules! layout {
+    (
+        record_type: $record_type:literal,
+        stream: $stream:literal,
+        entity: $entity:literal,
+        fields: $fields:expr,
+        checks: $checks:expr $(,)?
+    ) => {
+        Layout {
+            record_type: $record_type,
+            stream: $stream,
+            entity: $entity,
+            schemas: SchemaTexts {
+                v1: include_str!(concat!("../../../schemas/", $entity, ".v1.json")),
+                v2: include_str!(concat!("../../../schemas/", $entity, ".v2.json")),
+            },
+            fields: $fields,
+            checks: $checks,
+        }
+    };
+}
 
 const fn field(name: &'static str, kind: Kind, rule: Rule, v2: &'static str, v1: &'static str) -> Field {
     Field { name, kind, rule, source: Source::Payload { v2, v1 } }
@@ -24,8 +48,9 @@ use Rule::{Key, Optional as Opt, Required as Req};
 
 const TOTALS: Check = Check::Sum { total: "TOTAL", parts: &["SUBTOTAL", "TAX", "FREIGHT"] };
 
-pub const CUS: Layout = Layout {
+pub(crate) const CUS: Layout = layout! {
     record_type: "CUS",
+    stream: "customers",
     entity: "customer",
     fields: &[
         field("CUST_NO", code(10), Key, "customerNumber", "customer_number"),
@@ -42,8 +67,9 @@ pub const CUS: Layout = Layout {
     checks: &[],
 };
 
-pub const ORD: Layout = Layout {
+pub(crate) const ORD: Layout = layout! {
     record_type: "ORD",
+    stream: "orders",
     entity: "order",
     fields: &[
         field("ORDER_NO", code(12), Key, "orderNumber", "order_number"),
@@ -79,8 +105,9 @@ pub const ORD: Layout = Layout {
     checks: &[TOTALS, Check::AtLeast { field: "QUOTE_VER", min: 1, on_delete: false }],
 };
 
-pub const OLN: Layout = Layout {
+pub(crate) const OLN: Layout = layout! {
     record_type: "OLN",
+    stream: "order-lines",
     entity: "order_line",
     fields: &[
         field("ORDER_NO", code(12), Key, "orderNumber", "order_number"),
@@ -102,8 +129,9 @@ pub const OLN: Layout = Layout {
     ],
 };
 
-pub const INV: Layout = Layout {
+pub(crate) const INV: Layout = layout! {
     record_type: "INV",
+    stream: "invoices",
     entity: "invoice",
     fields: &[
         field("INVOICE_NO", code(12), Key, "invoiceNumber", "invoice_number"),
@@ -129,8 +157,9 @@ pub const INV: Layout = Layout {
     checks: &[TOTALS, Check::NotBefore { field: "DUE_DATE", earlier: "INVOICE_DATE" }],
 };
 
-pub const ILN: Layout = Layout {
+pub(crate) const ILN: Layout = layout! {
     record_type: "ILN",
+    stream: "invoice-lines",
     entity: "invoice_line",
     fields: &[
         field("INVOICE_NO", code(12), Key, "invoiceNumber", "invoice_number"),
@@ -152,8 +181,9 @@ pub const ILN: Layout = Layout {
     ],
 };
 
-pub const SHP: Layout = Layout {
+pub(crate) const SHP: Layout = layout! {
     record_type: "SHP",
+    stream: "shipments",
     entity: "shipment",
     fields: &[
         field("SHIPMENT_NO", code(12), Key, "shipmentNumber", "shipment_number"),
@@ -182,8 +212,9 @@ pub const SHP: Layout = Layout {
     checks: &[Check::AtLeast { field: "PACKAGES", min: 0, on_delete: false }],
 };
 
-pub const SAD: Layout = Layout {
+pub(crate) const SAD: Layout = layout! {
     record_type: "SAD",
+    stream: "shipping-addresses",
     entity: "shipping_address",
     fields: &[
         field("CUST_NO", code(10), Key, "customerNumber", "customer_number"),
@@ -202,8 +233,9 @@ pub const SAD: Layout = Layout {
     checks: &[],
 };
 
-pub const VRQ: Layout = Layout {
+pub(crate) const VRQ: Layout = layout! {
     record_type: "VRQ",
+    stream: "virtual-requests",
     entity: "virtual_request",
     fields: &[
         field("REQUEST_NO", code(12), Key, "requestNumber", "request_number"),
@@ -235,8 +267,9 @@ pub const VRQ: Layout = Layout {
     ],
 };
 
-pub const EST: Layout = Layout {
+pub(crate) const EST: Layout = layout! {
     record_type: "EST",
+    stream: "estimates",
     entity: "estimate",
     fields: &[
         field("ORDER_NO", code(12), Key, "orderNumber", "order_number"),

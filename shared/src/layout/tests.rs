@@ -2,7 +2,6 @@
 //! (tests/fixtures/spec/system-one-records.md, a copy of the contract we implement).
 
 use super::*;
-use crate::envelope::Version;
 use crate::Stream;
 
 fn spec() -> &'static str {
@@ -100,41 +99,94 @@ fn enum_tables_match_the_spec() {
     }
 }
 
+/// Every stream with its layout.
+fn layouts() -> impl Iterator<Item = (Stream, &'static Layout)> {
+    Stream::ALL.into_iter().map(|stream| (stream, stream.layout()))
+}
+
 #[test]
-fn layouts_are_well_formed() {
-    let mut record_types = std::collections::HashSet::new();
-    let mut entities = std::collections::HashSet::new();
-    for stream in Stream::ALL {
-        let layout = stream.layout();
-        assert!(record_types.insert(layout.record_type), "{stream}: record type repeated");
-        assert!(entities.insert(layout.entity), "{stream}: entity repeated");
+fn record_types_are_unique() {
+    let mut seen = std::collections::HashSet::new();
+    for (stream, layout) in layouts() {
+        assert!(seen.insert(layout.record_type), "{stream}: record type repeated");
+    }
+}
+
+#[test]
+fn entities_are_unique_and_find_their_stream() {
+    let mut seen = std::collections::HashSet::new();
+    for (stream, layout) in layouts() {
+        assert!(seen.insert(layout.entity), "{stream}: entity repeated");
         assert_eq!(Stream::for_entity(layout.entity), Some(stream));
+    }
+}
+
+#[test]
+fn stream_names_find_their_stream() {
+    for stream in Stream::ALL {
         assert_eq!(Stream::from_name(stream.name()), Some(stream));
+    }
+}
+
+#[test]
+fn field_names_are_unique_within_a_layout() {
+    for (stream, layout) in layouts() {
         let names: std::collections::HashSet<_> = layout.fields.iter().map(|f| f.name).collect();
         assert_eq!(names.len(), layout.fields.len(), "{stream}: field names repeated");
+    }
+}
+
+#[test]
+fn every_layout_has_a_key() {
+    for (stream, layout) in layouts() {
         assert!(layout.fields.iter().any(|f| f.rule == Rule::Key), "{stream}: no key");
+    }
+}
+
+#[test]
+fn the_last_field_is_updated_at_from_the_envelope() {
+    for (stream, layout) in layouts() {
         let last = layout.fields.last().unwrap();
         assert!(last.name == "UPDATED_AT" && matches!(last.source, Source::Envelope), "{stream}");
+    }
+}
+
+#[test]
+fn widths_are_positive_and_enum_names_lower_case() {
+    for (stream, layout) in layouts() {
         for field in layout.fields {
             match field.kind {
-                Kind::Text { width, .. } | Kind::Code { width } | Kind::Letters(width) => assert!(width > 0),
+                Kind::Text { width, .. } | Kind::Code { width } | Kind::Letters(width) => {
+                    assert!(width > 0, "{stream}: {}", field.name)
+                }
                 Kind::Enum(table) => {
-                    assert!(!table.is_empty());
-                    assert!(table.iter().all(|(name, _)| *name == name.to_ascii_lowercase()));
+                    assert!(!table.is_empty(), "{stream}: {}", field.name);
+                    assert!(
+                        table.iter().all(|(name, _)| *name == name.to_ascii_lowercase()),
+                        "{stream}: {}",
+                        field.name
+                    );
                 }
                 _ => {}
             }
-            if let Some(v1) = field.source.path(Version::V1) {
-                assert!(
-                    v1.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-                    "{stream}: {v1}"
-                );
-            }
         }
-        for check in layout.checks {
-            for name in check.fields() {
-                assert!(layout.position(name).is_some(), "{stream}: check names unknown field {name}");
-            }
+    }
+}
+
+#[test]
+fn v1_names_are_snake_case() {
+    for (stream, layout) in layouts() {
+        for v1 in layout.fields.iter().filter_map(|field| field.source.path(Version::V1)) {
+            assert!(v1.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{stream}: {v1}");
+        }
+    }
+}
+
+#[test]
+fn checks_name_fields_of_their_layout() {
+    for (stream, layout) in layouts() {
+        for name in layout.checks.iter().flat_map(Check::fields) {
+            assert!(layout.position(name).is_some(), "{stream}: check names unknown field {name}");
         }
     }
 }

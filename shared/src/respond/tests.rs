@@ -101,3 +101,17 @@ fn a_batch_that_cannot_fit_fails_the_invocation() {
     assert!(error.bytes > RESPONSE_LIMIT);
     assert!(error.to_string().contains("Firehose retries"));
 }
+
+#[test]
+fn output_data_is_padded_standard_base64() {
+    assert_eq!(firehose_data(b"A|\n"), "QXwK");
+    assert_eq!(firehose_data(b"AB"), "QUI=");
+}
+
+proptest::proptest! {
+    /// The SIMD engine writes what the `base64` crate's `STANDARD` engine writes.
+    #[test]
+    fn output_data_encodes_as_the_base64_crate_does(bytes in proptest::collection::vec(0u8.., 0..200)) {
+        proptest::prop_assert_eq!(firehose_data(&bytes), base64::engine::general_purpose::STANDARD.encode(&bytes));
+    }
+}

@@ -39,7 +39,7 @@ const UNITS: &[&str] = &[
 
 /// Checks one EMF document (one log line) and returns its (namespace, dimension set, metric
 /// name, values) extractions.
-pub fn check(line: &str) -> Vec<(String, Vec<String>, String, Vec<f64>)> {
+pub(crate) fn check(line: &str) -> Vec<(String, Vec<String>, String, Vec<f64>)> {
     assert!(line.len() <= 256 * 1024, "an EMF document is at most 256 KB (1 MB since 2025): {} bytes", line.len());
     let root: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON object ({e}): {line}"));
     let root = root.as_object().unwrap_or_else(|| panic!("the root is not an object: {line}"));

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-pub fn load() -> Value {
+pub(crate) fn load() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logs/schema.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -14,7 +14,7 @@ fn fields(group: &Value) -> impl Iterator<Item = (&String, &Value)> {
 }
 
 /// Every field name any line may hold.
-pub fn all_fields(schema: &Value) -> BTreeSet<String> {
+pub(crate) fn all_fields(schema: &Value) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = BTreeSet::new();
     names.extend(fields(&schema["every line"]).map(|(name, _)| name.clone()));
     names.extend(fields(&schema["invocation"]).map(|(name, _)| name.clone()));
@@ -27,7 +27,7 @@ pub fn all_fields(schema: &Value) -> BTreeSet<String> {
 }
 
 /// Every message a line may have.
-pub fn messages(schema: &Value) -> BTreeSet<String> {
+pub(crate) fn messages(schema: &Value) -> BTreeSet<String> {
     ["lines", "outside an invocation"]
         .iter()
         .flat_map(|group| fields(&schema[*group]).map(|(m, _)| m.clone()))
@@ -46,7 +46,7 @@ fn has_type(value: &Value, kind: &str) -> bool {
 
 /// Checks one captured line: a known message, only the fields its schema lists, each of its
 /// type, and every field that is not optional present.
-pub fn check_line(schema: &Value, line: &Value, in_invocation: bool) {
+pub(crate) fn check_line(schema: &Value, line: &Value, in_invocation: bool) {
     let message = line["message"].as_str().unwrap_or_else(|| panic!("no message: {line}"));
     let group = if in_invocation { "lines" } else { "outside an invocation" };
     let own = &schema[group][message];

@@ -7,30 +7,30 @@
 
 #![allow(dead_code)]
 
-pub mod capture;
-pub mod emf;
-pub mod log_schema;
+pub(crate) mod capture;
+pub(crate) mod emf;
+pub(crate) mod log_schema;
 
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use shim::config::Config;
-use shim::envelope::Version;
 use shim::firehose::{FirehoseEvent, FirehoseRecord};
+use shim::layout::Version;
 use shim::layout::{Field, Kind, Rule};
 use shim::{Stream, Transformer};
 use testkit::rng::Rng;
 
-pub const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+pub(crate) const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-pub fn b64(bytes: impl AsRef<[u8]>) -> String {
+pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
     B64.encode(bytes)
 }
 
-pub fn transformer(stream: Stream) -> Transformer {
+pub(crate) fn transformer(stream: Stream) -> Transformer {
     Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
 }
 
-pub fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
+pub(crate) fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
     FirehoseEvent {
         invocation_id: Some("test".into()),
         records: records
@@ -56,14 +56,14 @@ fn white(c: char) -> bool {
 }
 
 /// Cleaning: remove controls, then trim white space at both ends.
-pub fn clean(raw: &str) -> String {
+pub(crate) fn clean(raw: &str) -> String {
     let kept: String = raw.chars().filter(|&c| !removed(c)).collect();
     kept.trim_matches(white).to_owned()
 }
 
 /// What a TEXT field of `width` makes of a cleaned value: `Ok(text, cut)` or `Err(())` when it
 /// is too long for a field that may not be cut.
-pub fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool), ()> {
+pub(crate) fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool), ()> {
     if cleaned.chars().count() <= width {
         return Ok((cleaned.to_owned(), false));
     }
@@ -75,7 +75,7 @@ pub fn fit(cleaned: &str, width: usize, truncate: bool) -> Result<(String, bool)
 }
 
 /// What a reader gets back after unescaping: the escape maps U+2028 and U+2029 to `\n`.
-pub fn as_read(text: &str) -> String {
+pub(crate) fn as_read(text: &str) -> String {
     text.replace(['\u{2028}', '\u{2029}'], "\n")
 }
 
@@ -91,7 +91,7 @@ const CODE_CHARS: &[u8] = b"ABCXYZabcxyz0123456789._/-";
 
 /// What a generated field should come out as.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expect {
+pub(crate) enum Expect {
     /// A text-like field: exactly this unescaped text ("" when absent).
     Text(String),
     /// Some valid value whose text this test does not predict.
@@ -102,7 +102,7 @@ pub enum Expect {
 
 /// A generated event and what the transformation must make of it.
 #[derive(Debug, Clone)]
-pub struct Generated {
+pub(crate) struct Generated {
     pub stream: Stream,
     pub version: Version,
     pub action: &'static str,
@@ -116,11 +116,11 @@ pub struct Generated {
 }
 
 impl Generated {
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         serde_json::to_vec(&self.document).unwrap()
     }
 
-    pub fn data(&self) -> String {
+    pub(crate) fn data(&self) -> String {
         b64(self.bytes())
     }
 }
@@ -292,11 +292,11 @@ fn field_value(
     }
 }
 
-pub const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
+pub(crate) const ACTIONS: [&str; 3] = ["created", "updated", "deleted"];
 
 /// A valid-ish event of `stream`: every field generated from its layout entry, text fields
 /// full of characters the text rules act on, and the expected outcome worked out by the rules.
-pub fn generate(stream: Stream, version: Version, action: &'static str, seed: u64) -> Generated {
+pub(crate) fn generate(stream: Stream, version: Version, action: &'static str, seed: u64) -> Generated {
     let mut gen = Rng::new(seed);
     let layout = stream.layout();
     let deleted = action == "deleted";
@@ -411,7 +411,7 @@ fn fix_business_rules(
 }
 
 /// Checks an `Ok` line against what the generator expects.
-pub fn check_expected(generated: &Generated, line: &str, truncated: &[&'static str]) {
+pub(crate) fn check_expected(generated: &Generated, line: &str, truncated: &[&'static str]) {
     let fields = testkit::contract::check_line(generated.stream, line);
     let action = match generated.action {
         "created" => "A",

@@ -1,6 +1,7 @@
 //! One test per type rule and per reason a value can give.
 
 use super::*;
+use jiff::tz::TimeZone;
 use serde_json::json;
 
 fn zone() -> TimeZone {

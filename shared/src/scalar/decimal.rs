@@ -6,7 +6,7 @@
 
 /// A decimal number: `(-1)^negative × digits × 10^exponent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decimal {
+pub(crate) struct Decimal {
     negative: bool,
     /// Significant digits (0–9), no leading or trailing zeros; empty for zero.
     digits: Vec<u8>,
@@ -15,7 +15,7 @@ pub struct Decimal {
 
 /// Why a decimal does not fit where it must go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Misfit {
+pub(crate) enum Misfit {
     /// It needs more fraction digits than allowed.
     Inexact,
     /// It has more integer digits than allowed.
@@ -32,7 +32,7 @@ const EXPONENT_LIMIT: i64 = 1 << 40;
 impl Decimal {
     /// Parses JSON number text, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, and the
     /// decimal strings the spec accepts (`-?[0-9]+(\.[0-9]+)?`, leading zeros allowed).
-    pub fn parse(text: &str) -> Option<Decimal> {
+    pub(crate) fn parse(text: &str) -> Option<Decimal> {
         let (negative, rest) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -68,7 +68,7 @@ impl Decimal {
         Decimal { negative, digits, exponent }
     }
 
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.digits.is_empty()
     }
 
@@ -79,7 +79,7 @@ impl Decimal {
 
     /// The value scaled by `10^places`, if it is exact at that many places and has at most
     /// `15 − places` integer digits (DECIMAL(15,places)).
-    pub fn to_fixed(&self, places: u32) -> Result<i128, Misfit> {
+    pub(crate) fn to_fixed(&self, places: u32) -> Result<i128, Misfit> {
         if self.is_zero() {
             return Ok(0);
         }
@@ -100,7 +100,7 @@ impl Decimal {
     }
 
     /// The value as an integer, if it has no fraction and fits `i64`.
-    pub fn to_i64(&self) -> Result<i64, Misfit> {
+    pub(crate) fn to_i64(&self) -> Result<i64, Misfit> {
         if self.is_zero() {
             return Ok(0);
         }
@@ -120,7 +120,7 @@ impl Decimal {
     }
 
     /// Multiplies by `factor × 10^exponent`, exactly.
-    pub fn times(&self, factor: u64, exponent: i64) -> Decimal {
+    pub(crate) fn times(&self, factor: u64, exponent: i64) -> Decimal {
         let mut product: Vec<u8> = Vec::with_capacity(self.digits.len() + 20);
         let mut carry: u128 = 0;
         for &digit in self.digits.iter().rev() {
@@ -137,7 +137,7 @@ impl Decimal {
     }
 
     /// Rounds to `places` fraction digits, half away from zero.
-    pub fn round_half_away(&self, places: u32) -> Decimal {
+    pub(crate) fn round_half_away(&self, places: u32) -> Decimal {
         let places = i64::from(places);
         if self.exponent >= -places {
             return self.clone();
@@ -192,15 +192,18 @@ fn parse_exponent(text: &str) -> Option<i64> {
 }
 
 /// Writes a value scaled by `10^places` as System One decimal text: exactly `places` fraction
-/// digits, at least one integer digit, `-` for negatives, never `-0.00`.
-pub fn format_fixed(scaled: i128, places: u32) -> String {
+/// digits, at least one integer digit, `-` for negatives, never `-0.00` (the tests' form of
+/// [`write_fixed`]).
+#[cfg(test)]
+fn format_fixed(scaled: i128, places: u32) -> String {
     let mut out = String::new();
     write_fixed(scaled, places, &mut out);
     out
 }
 
-/// Appends [`format_fixed`]'s text to `out`, without an intermediate string.
-pub fn write_fixed(scaled: i128, places: u32, out: &mut String) {
+/// Appends a value scaled by `10^places` to `out` as System One decimal text: exactly `places`
+/// fraction digits, at least one integer digit, `-` for negatives, never `-0.00`.
+pub(crate) fn write_fixed(scaled: i128, places: u32, out: &mut String) {
     let magnitude = scaled.unsigned_abs();
     if scaled < 0 {
         out.push('-');
@@ -218,7 +221,7 @@ pub fn write_fixed(scaled: i128, places: u32, out: &mut String) {
 /// Appends `value` in decimal, zero-padded to at least `width` digits: what `{value:0width$}`
 /// writes, without the formatting machinery and (below 2^64) without 128-bit division, since
 /// this runs for every number of every record.
-pub fn push_digits(out: &mut String, value: u128, width: usize) {
+pub(crate) fn push_digits(out: &mut String, value: u128, width: usize) {
     let mut buffer = [b'0'; 40];
     let mut start = buffer.len();
     let mut put = |digit: u8| {

@@ -26,7 +26,7 @@ fn is_trimmed_space(c: char) -> bool {
 
 /// Steps 1 and 2: removes control characters (joining their neighbours), then trims white
 /// space at both ends. An empty result means the value is absent.
-pub fn clean(raw: &str) -> String {
+pub(crate) fn clean(raw: &str) -> String {
     // Most values are printable ASCII: nothing to remove, and only ' ' to trim.
     if raw.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return raw.trim_matches(' ').to_owned();
@@ -46,7 +46,7 @@ pub fn clean(raw: &str) -> String {
 
 /// What [`fit`] did to a value that is too wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
+pub(crate) enum Fit {
     Fits,
     /// Cut to the width (TEXT T): the record succeeds, with a warning.
     Truncated,
@@ -56,7 +56,7 @@ pub enum Fit {
 
 /// Step 3: checks the width in Unicode scalar values, or for TEXT T cuts the value to its
 /// first `width` and trims trailing white space again.
-pub fn fit(value: &mut String, width: usize, truncate: bool) -> Fit {
+pub(crate) fn fit(value: &mut String, width: usize, truncate: bool) -> Fit {
     let Some((cut_at, _)) = value.char_indices().nth(width) else {
         return Fit::Fits;
     };
@@ -71,7 +71,7 @@ pub fn fit(value: &mut String, width: usize, truncate: bool) -> Fit {
 
 /// Step 4: escapes, in one pass, everything a System One reader would take as a separator or
 /// a line break.
-pub fn escape(value: &str, out: &mut String) {
+pub(crate) fn escape(value: &str, out: &mut String) {
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),

@@ -8,7 +8,7 @@ const YEARS: std::ops::RangeInclusive<i64> = 1900..=2099;
 
 /// A calendar date, checked to be real.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
+pub(crate) struct Date {
     year: i64,
     month: i64,
     day: i64,
@@ -21,7 +21,7 @@ impl Date {
     }
 
     /// `YYYY-MM-DD`, exactly 10 ASCII characters, a real date (any year).
-    pub fn parse(text: &str) -> Option<Date> {
+    pub(crate) fn parse(text: &str) -> Option<Date> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
             return None;
@@ -29,19 +29,20 @@ impl Date {
         Date::new(digits(bytes, 0, 4)?, digits(bytes, 5, 2)?, digits(bytes, 8, 2)?)
     }
 
-    pub fn in_system_one_range(&self) -> bool {
+    pub(crate) fn in_system_one_range(&self) -> bool {
         YEARS.contains(&self.year)
     }
 
-    /// `YYYYMMDD`.
-    pub fn text(&self) -> String {
+    /// `YYYYMMDD` (the tests' form of [`Date::write`]).
+    #[cfg(test)]
+    fn text(&self) -> String {
         let mut out = String::with_capacity(8);
         self.write(&mut out);
         out
     }
 
     /// Appends `YYYYMMDD` to `out`.
-    pub fn write(&self, out: &mut String) {
+    pub(crate) fn write(&self, out: &mut String) {
         push_digits(out, self.year, 4);
         push_digits(out, self.month, 2);
         push_digits(out, self.day, 2);
@@ -82,7 +83,7 @@ fn digits(bytes: &[u8], at: usize, len: usize) -> Option<i64> {
 ///
 /// Fraction digits are dropped as written: the floor of the instant, before 1970 too, since
 /// the seconds field itself is never negative.
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
     let bytes = text.as_bytes();
     let date = Date::parse(text.get(..10)?)?;
     if !matches!(bytes.get(10), Some(b'T' | b't')) || bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':') {
@@ -120,7 +121,7 @@ fn parse_offset(bytes: &[u8]) -> Option<i64> {
 }
 
 /// An instant as System One's `YYYYMMDDHHMMSS` in `zone`, if its local year is 1900 to 2099.
-pub fn local_text(epoch_seconds: i64, zone: &TimeZone) -> Option<String> {
+pub(crate) fn local_text(epoch_seconds: i64, zone: &TimeZone) -> Option<String> {
     let instant = Timestamp::from_second(epoch_seconds).ok()?;
     let local = zone.to_datetime(instant);
     if !YEARS.contains(&i64::from(local.year())) {
