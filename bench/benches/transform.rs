@@ -17,7 +17,7 @@ pub const SEED: u64 = 1;
 /// costs its log line here as it does in production.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::new("info");
-    let _ = tracing::subscriber::set_global_default(shim::lambda::json_logs(std::io::sink, filter));
+    let _ = tracing::subscriber::set_global_default(shim::logging::json_logs(std::io::sink, filter));
 }
 
 /// `BENCH_QUICK=1` (set by `bench/run --quick`): a smoke run, a few seconds in all.

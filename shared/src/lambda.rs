@@ -11,7 +11,6 @@ use crate::respond::{Invocation, ResponseTooLarge};
 use crate::transform::Transformer;
 use crate::{logging, metrics, respond, Stream};
 
-pub use crate::logging::json_logs;
 
 /// Starts the function: logging, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
