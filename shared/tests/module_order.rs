@@ -44,11 +44,13 @@ fn modules() -> BTreeMap<String, String> {
     modules
 }
 
-/// The text before a `#[cfg(test)]` test module, without comment lines.
+/// The text before an inline `#[cfg(test)] mod tests { ... }`, without comment lines. An
+/// out-of-line `mod tests;` is a `tests.rs` file, already left out, so the code after it counts.
 fn without_tests_and_comments(text: &str) -> String {
     let mut code = text;
     for (at, _) in text.match_indices("#[cfg(test)]") {
-        if text[at + 12..].trim_start().starts_with("mod tests") {
+        let after = text[at + 12..].trim_start();
+        if after.strip_prefix("mod tests").is_some_and(|rest| rest.trim_start().starts_with('{')) {
             code = &text[..at];
             break;
         }
@@ -221,6 +223,7 @@ fn the_checks_see_what_they_must() {
     assert!(graph["transform"].contains("convert"), "{graph:?}");
     assert!(graph["envelope"].contains("stream"), "crate::Stream resolves through the re-export: {graph:?}");
     assert!(graph["convert::weight"].contains("scalar"), "{graph:?}");
+    assert!(graph["parse"].contains("reason"), "code after an out-of-line `mod tests;` counts: {graph:?}");
     graph.get_mut("layout").unwrap().insert("envelope".to_owned());
     assert_eq!(upward(&graph, &documented_order()), ["layout -> envelope"]);
     assert!(circled(&graph).contains(&"layout".to_owned()));
