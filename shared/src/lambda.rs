@@ -11,7 +11,6 @@ use crate::respond::{Invocation, ResponseTooLarge};
 use crate::transform::Transformer;
 use crate::{logging, metrics, respond, Stream};
 
-
 /// Starts the function: logging, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
 pub fn main(stream: Stream) -> ExitCode {
