@@ -23,6 +23,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from check_report import report, report_self_test
+
 INFRA = Path(__file__).resolve().parent
 ROOT = INFRA.parent
 METRIC_NAMESPACE = "SystemOneShim"
@@ -197,14 +199,7 @@ def check(template: dict, crates: set[str]) -> list[tuple[str, list[str]]]:
 def run(template: dict, crates: set[str], crate_problems: list[str]) -> int:
     results = check(template, crates)
     results.insert(0, ("each function crate has a binary of its own name, in the workspace", crate_problems))
-    failed = 0
-    for name, errs in results:
-        print(f"  {'ok  ' if not errs else 'FAIL'} {name}")
-        for e in errs:
-            print(f"       - {e}")
-        failed += bool(errs)
-    print(f"drift: {len(results) - failed} passed, {failed} failed")
-    return failed
+    return report("drift", results)
 
 
 def self_test(template: dict, crates: set[str]) -> list[str]:
@@ -236,11 +231,7 @@ def main() -> int:
     print(f"crates: {', '.join(sorted(crates))}")
     failed = run(template, crates, problems)
     if args.self_test:
-        st = self_test(template, crates)
-        for p in st:
-            print(f"  FAIL {p}")
-        print(f"drift self-test: {0 if st else 1} passed, {1 if st else 0} failed")
-        failed += bool(st)
+        failed += report_self_test("drift", self_test(template, crates))
     return 1 if failed else 0
 
 

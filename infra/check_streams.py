@@ -24,6 +24,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from check_report import report, report_self_test
+
 INFRA = Path(__file__).resolve().parent
 ROOT = INFRA.parent
 
@@ -108,20 +110,9 @@ def main() -> int:
     ts_text = (INFRA / "lib" / "streams.ts").read_text()
     py_text = (INFRA / "test_mapping_templates.py").read_text()
     print(f"engine: {', '.join(row['name'] for row in table)}")
-    failed = 0
-    results = check(table, ts_text, py_text)
-    for name, errs in results:
-        print(f"  {'ok  ' if not errs else 'FAIL'} {name}")
-        for e in errs:
-            print(f"       - {e}")
-        failed += bool(errs)
-    print(f"streams: {len(results) - failed} passed, {failed} failed")
+    failed = report("streams", check(table, ts_text, py_text))
     if args.self_test:
-        st = self_test(table, ts_text, py_text)
-        for p in st:
-            print(f"  FAIL {p}")
-        print(f"streams self-test: {0 if st else 1} passed, {1 if st else 0} failed")
-        failed += bool(st)
+        failed += report_self_test("streams", self_test(table, ts_text, py_text))
     return 1 if failed else 0
 
 
