@@ -71,7 +71,7 @@ pub fn invoke(
 
 /// The Lambda `errorType` of an invocation whose response cannot fit: stable, so that an alarm
 /// or a log query can match it (the runtime's default is the Rust type's path).
-pub(crate) const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
+const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
 
 impl From<ResponseTooLarge> for Diagnostic {
     fn from(error: ResponseTooLarge) -> Diagnostic {
