@@ -274,11 +274,16 @@ fn mutated() -> impl Strategy<Value = String> {
     )
 }
 
-/// Interests as `Transformer` builds them, from a few dotted paths, and the whole value.
+/// Interests shaped as `Transformer` builds them (an envelope member whole, a few dotted paths
+/// under `data` and under `payload`), and the whole value.
 fn interest() -> impl Strategy<Value = Interest> {
+    let shaped = |paths: Vec<&'static str>| {
+        let payload = Interest::reading(paths);
+        Interest::Members(vec![("eventType", Interest::Everything), ("data", payload.clone()), ("payload", payload)])
+    };
     prop_oneof![
         1 => Just(Interest::Everything),
-        4 => prop::sample::subsequence(PATHS.to_vec(), 0..=PATHS.len()).prop_map(Interest::reading),
+        4 => prop::sample::subsequence(PATHS.to_vec(), 0..=PATHS.len()).prop_map(shaped),
     ]
 }
 
