@@ -1,6 +1,8 @@
 //! The engine's imports follow the module map in `src/lib.rs`: every `crate::` or `super::` path
 //! in a module names only modules listed below it there, and no two files import each other in a
-//! circle. Test code (`tests.rs` files, `#[cfg(test)] mod tests` blocks) is not counted.
+//! circle. A glob of the crate root (`use crate::*;`) names every module. Test code (`tests.rs`
+//! files, `#[cfg(test)] mod tests` blocks) is not counted. Paths relative to a module's own
+//! children (`mode::Build` in `parse.rs`) are not read: they stay inside one module of the map.
 //!
 //! Run `cargo test -p system-one-shim --test module_order -- --nocapture` to print the graph.
 
