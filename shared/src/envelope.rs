@@ -1,10 +1,12 @@
 //! Step 3: the envelope (system-two-events.md, "Envelope" and "Order of checks"): the
-//! connector version, the event type, the event id, `occurredAt`, and the payload object.
+//! connector version, the event type, the event id, `occurredAt`, and the payload object; and,
+//! from the same member names, what the parser must build of a document ([`interest`]).
 
 use jiff::tz::TimeZone;
 use serde_json::{Map, Value};
 
 use crate::layout::Version;
+use crate::parse::Interest;
 use crate::reason::{FieldName, Reason};
 use crate::scalar::decimal::Decimal;
 use crate::scalar::{self, Context};
@@ -12,22 +14,47 @@ use crate::Stream;
 
 /// The envelope member names of one version.
 struct Members {
+    schema_version: FieldName,
     event_type: FieldName,
     event_id: FieldName,
     occurred_at: FieldName,
     payload: FieldName,
 }
 
+const V1: Members = Members {
+    schema_version: "schema_version",
+    event_type: "event_type",
+    event_id: "event_id",
+    occurred_at: "occurred_at",
+    payload: "payload",
+};
+
+const V2: Members = Members {
+    schema_version: "schemaVersion",
+    event_type: "eventType",
+    event_id: "eventId",
+    occurred_at: "occurredAt",
+    payload: "data",
+};
+
 /// The envelope member names a connector version uses.
-fn members(version: Version) -> Members {
+fn members(version: Version) -> &'static Members {
     match version {
-        Version::V1 => {
-            Members { event_type: "event_type", event_id: "event_id", occurred_at: "occurred_at", payload: "payload" }
-        }
-        Version::V2 => {
-            Members { event_type: "eventType", event_id: "eventId", occurred_at: "occurredAt", payload: "data" }
-        }
+        Version::V1 => &V1,
+        Version::V2 => &V2,
     }
+}
+
+/// What the parser must build of a document for [`read`]: every envelope member of both
+/// versions whole, and `payload` (what the stream reads of it) under each version's payload.
+pub(crate) fn interest(payload: Interest) -> Interest {
+    let mut built = Vec::new();
+    for members in [&V2, &V1] {
+        let whole = [members.schema_version, members.event_type, members.event_id, members.occurred_at];
+        built.extend(whole.map(|name| (name, Interest::Everything)));
+        built.push((members.payload, payload.clone()));
+    }
+    Interest::Members(built)
 }
 
 /// What happened to the entity; field 2 of the line.
@@ -114,7 +141,7 @@ fn version(document: &Map<String, Value>) -> Result<Version, Reason> {
     let is = |value: &Value, expected: i64| {
         value.as_number().and_then(|n| Decimal::parse(n.as_str())).map(|d| d.to_i64()) == Some(Ok(expected))
     };
-    match (document.get("schemaVersion"), document.get("schema_version")) {
+    match (document.get(V2.schema_version), document.get(V1.schema_version)) {
         (Some(v2), None) if is(v2, 2) => Ok(Version::V2),
         (None, Some(v1)) if is(v1, 1) => Ok(Version::V1),
         (None, None) => Ok(Version::V1),
@@ -213,5 +240,17 @@ mod tests {
         let mut doc = v2("order.created");
         doc["data"] = json!([]);
         assert_eq!(read_json(doc), Err(Reason::Type("data")));
+    }
+
+    #[test]
+    fn builds_only_what_the_stream_reads() {
+        let interest = interest(Interest::reading(["orderNumber", "order_number", "totals.tax"]));
+        let text = r#"{"eventType":"order.created","extra":{"big":[1,2,3]},"data":{"orderNumber":"SO-1","totals":{"tax":1,"note":"x"},"salesRep":"Ann"}}"#;
+        let built = Value::Object(crate::parse::document_of_interest(text, &interest).unwrap());
+        let expected = serde_json::json!({
+            "eventType": "order.created",
+            "data": {"orderNumber": "SO-1", "totals": {"tax": 1}}
+        });
+        assert_eq!(built, expected);
     }
 }

@@ -14,7 +14,7 @@ use crate::{logging, metrics, respond, Stream};
 /// Starts the function: logging, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
 pub fn main(stream: Stream) -> ExitCode {
-    init_logging();
+    logging::init_from_env();
     let transformer = match Config::from_env().map_err(Into::into).and_then(|config| Transformer::new(stream, config)) {
         Ok(transformer) => transformer,
         Err(error) => {
@@ -71,18 +71,12 @@ pub fn invoke(
 
 /// The Lambda `errorType` of an invocation whose response cannot fit: stable, so that an alarm
 /// or a log query can match it (the runtime's default is the Rust type's path).
-pub(crate) const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
+const RESPONSE_TOO_LARGE: &str = "ResponseTooLarge";
 
 impl From<ResponseTooLarge> for Diagnostic {
     fn from(error: ResponseTooLarge) -> Diagnostic {
         Diagnostic { error_type: RESPONSE_TOO_LARGE.to_owned(), error_message: error.to_string() }
     }
-}
-
-/// Structured log lines on stdout, as Lambda's advanced logging controls and `RUST_LOG` ask
-/// (see [`crate::logging`]).
-pub(crate) fn init_logging() {
-    logging::init_from_env();
 }
 
 #[cfg(test)]

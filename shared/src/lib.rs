@@ -7,7 +7,9 @@
 //!
 //! The public API is what the function binaries, `firehose-local`, the benchmarks, the fuzz
 //! targets and the tests use: [`lambda::main`], [`Transformer`], [`respond::process`], the
-//! Firehose types, [`Stream`] and its layout, [`Reason`] and [`config::Config`].
+//! Firehose types, [`Stream`] and its layout, [`Reason`], [`config::Config`] and
+//! [`logging::json_logs`]; and [`parse`], which only its differential test
+//! (`tests/parser_differential.rs`) calls from outside.
 //!
 //! ## Module map
 //!

@@ -42,7 +42,7 @@ streams! {
 }
 
 impl Stream {
-    /// The stream's name: its Kinesis stream, delivery stream, function crate and S3 prefix.
+    /// The stream's name, as its row of the layout table gives it ([`Layout::stream`]).
     pub fn name(self) -> &'static str {
         self.layout().stream
     }

@@ -50,7 +50,7 @@ impl Transformer {
     /// Everything a function does before it can take its first event.
     pub fn new(stream: Stream, config: Config) -> Result<Transformer, StartupError> {
         let schemas = Schemas::new(stream);
-        let interest = parse::Interest::reading(stream.layout().source_paths());
+        let interest = envelope::interest(parse::Interest::reading(stream.layout().source_paths()));
         Ok(Transformer { stream, config, schemas, interest })
     }
 

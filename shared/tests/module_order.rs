@@ -1,6 +1,8 @@
 //! The engine's imports follow the module map in `src/lib.rs`: every `crate::` or `super::` path
 //! in a module names only modules listed below it there, and no two files import each other in a
-//! circle. Test code (`tests.rs` files, `#[cfg(test)] mod tests` blocks) is not counted.
+//! circle. A glob of the crate root (`use crate::*;`) names every module. Test code (`tests.rs`
+//! files, `#[cfg(test)] mod tests` blocks) is not counted. Paths relative to a module's own
+//! children (`mode::Build` in `parse.rs`) are not read: they stay inside one module of the map.
 //!
 //! Run `cargo test -p system-one-shim --test module_order -- --nocapture` to print the graph.
 
@@ -44,18 +46,28 @@ fn modules() -> BTreeMap<String, String> {
     modules
 }
 
-/// The text before an inline `#[cfg(test)] mod tests { ... }`, without comment lines. An
-/// out-of-line `mod tests;` is a `tests.rs` file, already left out, so the code after it counts.
+/// The code of a file without its inline `#[cfg(test)] mod tests { ... }` block and comment
+/// lines. The block ends at the first line that is a lone `}` (rustfmt closes a file-level item
+/// there), so code after it still counts. An out-of-line `mod tests;` is a `tests.rs` file,
+/// already left out.
 fn without_tests_and_comments(text: &str) -> String {
-    let mut code = text;
-    for (at, _) in text.match_indices("#[cfg(test)]") {
-        let after = text[at + 12..].trim_start();
-        if after.strip_prefix("mod tests").is_some_and(|rest| rest.trim_start().starts_with('{')) {
-            code = &text[..at];
-            break;
+    let mut code = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim_start().starts_with("//") {
+            continue;
         }
+        if line.trim() == "#[cfg(test)]" {
+            if let Some(next) = lines.clone().next() {
+                if next.trim_start().strip_prefix("mod tests").is_some_and(|rest| rest.trim() == "{") {
+                    lines.by_ref().find(|line| *line == "}");
+                    continue;
+                }
+            }
+        }
+        code.push(line);
     }
-    code.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+    code.join("\n")
 }
 
 /// Paths of a use tree starting at `text` (`a::b`, `a::{b, c::{d}}`), and where it ends.
@@ -122,10 +134,14 @@ fn reexports(lib: &str) -> BTreeMap<String, String> {
 
 /// Module → the modules its code names, from `crate::` and `super::` paths.
 fn graph() -> Graph {
-    let modules = modules();
+    graph_of(&modules())
+}
+
+/// [`graph`] for the given files' code (module path → code; `` for lib.rs).
+fn graph_of(modules: &BTreeMap<String, String>) -> Graph {
     let reexports = reexports(&modules[""]);
     let mut graph = Graph::new();
-    for (module, code) in &modules {
+    for (module, code) in modules {
         let edges = graph.entry(module.clone()).or_default();
         for anchor in ["crate::", "super::"] {
             for (at, _) in code.match_indices(anchor) {
@@ -136,17 +152,24 @@ fn graph() -> Graph {
                     if anchor == "super::" {
                         let mut base: Vec<String> = module.split("::").map(str::to_owned).collect();
                         base.pop();
+                        while path.first().is_some_and(|first| first == "super") {
+                            path.remove(0);
+                            base.pop();
+                        }
                         base.append(&mut path);
                         path = base;
                     }
-                    if let Some(to) = target(&path, &modules, &reexports) {
-                        if &to != module && !to.is_empty() {
-                            edges.insert(to);
-                        }
+                    if path == ["*"] {
+                        // A glob of the crate root brings every module into scope.
+                        edges.extend(modules.keys().filter(|to| !to.is_empty() && !to.contains("::")).cloned());
+                    } else if let Some(to) = target(&path, modules, &reexports) {
+                        edges.insert(to);
                     }
                 }
             }
         }
+        edges.remove(module);
+        edges.remove("");
     }
     graph.remove("");
     graph
@@ -227,4 +250,36 @@ fn the_checks_see_what_they_must() {
     graph.get_mut("layout").unwrap().insert("envelope".to_owned());
     assert_eq!(upward(&graph, &documented_order()), ["layout -> envelope"]);
     assert!(circled(&graph).contains(&"layout".to_owned()));
+}
+
+/// Each import form the code may use, in made-up files, gives its edge, so that an upward one
+/// fails the check: a glob of the crate root, a path in an expression or a macro, a root
+/// re-export, code after an inline test module, and `super::super::`.
+#[test]
+fn every_import_form_is_read() {
+    let files = |low: (&str, &str)| -> BTreeMap<String, String> {
+        let lib = "pub use reason::Reason;\nmod high;\nmod low;\nmod reason;\n";
+        [("", lib), ("high", ""), ("low", ""), ("low::inner", ""), ("reason", ""), low]
+            .iter()
+            .map(|(module, code)| (module.to_string(), without_tests_and_comments(code)))
+            .collect()
+    };
+    let order = ["high".to_owned(), "low".to_owned(), "reason".to_owned()];
+    let upward_imports = [
+        ("low", "use crate::*;\nfn f() { high::g() }"),
+        ("low", "use super::*;"),
+        ("low", "fn f() -> usize { crate::high::N + 1 }"),
+        ("low", "macro_rules! m { () => { $crate::high::g() }; }"),
+        ("low", "#[cfg(test)]\nmod tests {\n    use super::*;\n}\n\nuse crate::high::G;"),
+        ("low::inner", "use super::super::high::G;"),
+    ];
+    for (module, code) in upward_imports {
+        let graph = graph_of(&files((module, code)));
+        assert_eq!(upward(&graph, &order), [format!("{module} -> high")], "{code:?}: {graph:?}");
+    }
+    let graph = graph_of(&files(("low", "fn f() -> crate::Reason { todo!() }")));
+    assert!(graph["low"].contains("reason"), "{graph:?}");
+    // Test code is not counted: a test module may reach anywhere.
+    let graph = graph_of(&files(("low", "#[cfg(test)]\nmod tests {\n    use crate::high;\n}\n")));
+    assert!(graph["low"].is_empty(), "{graph:?}");
 }

@@ -30,6 +30,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use shim::parse::{self, Interest, MAX_DEPTH};
 use shim::Reason;
+use testkit::rng::Rng;
 
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
@@ -133,23 +134,6 @@ fn document() -> impl Strategy<Value = Node> {
     prop_oneof![6 => object, 1 => node(), 2 => chain]
 }
 
-/// SplitMix64: the writer's choices, from a seed proptest draws.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Writes `node` as JSON text, choosing white space and each character's form (as it is, a
 /// short escape, `\u` in either case) from `rng`; one string in about `1 / lone` gets a lone
 /// surrogate escape (0 for never).
@@ -245,7 +229,7 @@ fn write_char(c: char, rng: &mut Rng, out: &mut String) {
 fn written() -> impl Strategy<Value = String> {
     (document(), any::<u64>(), prop_oneof![3 => Just(0_u64), 1 => Just(8_u64)]).prop_map(|(node, seed, lone)| {
         let mut out = String::new();
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         white_space(&mut rng, &mut out);
         write(&node, &mut rng, lone, &mut out);
         white_space(&mut rng, &mut out);
@@ -290,11 +274,16 @@ fn mutated() -> impl Strategy<Value = String> {
     )
 }
 
-/// Interests as `Transformer` builds them, from a few dotted paths, and the whole value.
+/// Interests shaped as `Transformer` builds them (an envelope member whole, a few dotted paths
+/// under `data` and under `payload`), and the whole value.
 fn interest() -> impl Strategy<Value = Interest> {
+    let shaped = |paths: Vec<&'static str>| {
+        let payload = Interest::reading(paths);
+        Interest::Members(vec![("eventType", Interest::Everything), ("data", payload.clone()), ("payload", payload)])
+    };
     prop_oneof![
         1 => Just(Interest::Everything),
-        4 => prop::sample::subsequence(PATHS.to_vec(), 0..=PATHS.len()).prop_map(Interest::reading),
+        4 => prop::sample::subsequence(PATHS.to_vec(), 0..=PATHS.len()).prop_map(shaped),
     ]
 }
 

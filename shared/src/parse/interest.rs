@@ -15,23 +15,16 @@ pub enum Interest {
 /// The interest of [`super::document`], and of every member under [`Interest::Everything`].
 pub(super) static EVERYTHING: Interest = Interest::Everything;
 
-/// The envelope members of both connector versions.
-const ENVELOPE: [&str; 8] =
-    ["schemaVersion", "schema_version", "eventType", "event_type", "eventId", "event_id", "occurredAt", "occurred_at"];
-
 impl Interest {
-    /// What a stream reads: the envelope, and under `data` / `payload` the given dotted source
-    /// paths (a layout's, of both connector versions: see `Layout::source_paths`).
+    /// An object's members at the given dotted paths (`totals.tax`: of member `totals`, its
+    /// member `tax`), each built whole. A stream reads a layout's source paths (see
+    /// `Layout::source_paths`) under the envelope's (see `envelope::interest`).
     pub fn reading(paths: impl IntoIterator<Item = &'static str>) -> Interest {
-        let mut payload = Vec::new();
+        let mut members = Vec::new();
         for path in paths {
-            insert_path(&mut payload, path);
+            insert_path(&mut members, path);
         }
-        let mut root: Vec<(&'static str, Interest)> =
-            ENVELOPE.iter().map(|name| (*name, Interest::Everything)).collect();
-        root.push(("data", Interest::Members(payload.clone())));
-        root.push(("payload", Interest::Members(payload)));
-        Interest::Members(root)
+        Interest::Members(members)
     }
 
     /// The interest in member `name` of an object, or `None` if it is not built.

@@ -123,18 +123,6 @@ fn skipped_members_obey_every_rule() {
 }
 
 #[test]
-fn builds_only_what_the_stream_reads() {
-    let interest = Interest::reading(["orderNumber", "order_number", "totals.tax"]);
-    let text = r#"{"eventType":"order.created","extra":{"big":[1,2,3]},"data":{"orderNumber":"SO-1","totals":{"tax":1,"note":"x"},"salesRep":"Ann"}}"#;
-    let built = Value::Object(document_of_interest(text, &interest).unwrap());
-    let expected = serde_json::json!({
-        "eventType": "order.created",
-        "data": {"orderNumber": "SO-1", "totals": {"tax": 1}}
-    });
-    assert_eq!(built, expected);
-}
-
-#[test]
 fn finds_the_first_special_byte_anywhere() {
     for len in 0..20 {
         for at in 0..len {
