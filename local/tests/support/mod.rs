@@ -1,7 +1,7 @@
 //! What the bucket-replay tests share: moto in server mode on a free loopback port (stopped
 //! when dropped, also when a test panics), SDK clients pointed at it, and the binary run with
 //! the standard configuration chain pointed at it. The emulator test starts its server with
-//! [`Server`] too.
+//! [`Server`] too, and the CLI test writes its replay input with [`error_line`].
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
