@@ -75,8 +75,7 @@ fn order_line_payload(draw: &Draw<LineFault>, rng: &mut Rng) -> (String, Expecte
             style,
         )
     } else {
-        let (item, description) =
-            ITEMS.get(usize::try_from(rng.below(ITEMS.len() as u64)).unwrap_or(0)).copied().unwrap_or(("X", "X"));
+        let (item, description) = rng.pick(ITEMS);
         let mut item = item.to_owned();
         let mut quantity = (1 + rng.below(500)).to_string();
         let price_ten_thousandths = 500 + rng.below(500_000);
