@@ -7,7 +7,7 @@ use testkit::rng::Rng;
 use crate::expect::Expected;
 use crate::json::{obj, raw, st, J};
 use crate::plant::Fault;
-use crate::record::Draw;
+use crate::record::{self, Draw};
 use crate::values::{decimal_json, money, IMPRINTS, ITEMS, UOMS};
 
 /// An order-line value planted wrong.
@@ -51,14 +51,15 @@ impl Fault for LineFault {
 
 /// One `order-lines` stream record.
 pub(crate) fn order_line_event(rng: &mut Rng) -> (String, Expected) {
-    let draw = match Draw::<LineFault>::from_rng(rng) {
-        Ok(draw) => draw,
-        Err(heartbeat) => return heartbeat,
-    };
+    record::event(rng, "order_line", "order", order_line_payload)
+}
+
+/// The payload of a record that is not a heartbeat, with what the record must become.
+fn order_line_payload(draw: &Draw<LineFault>, rng: &mut Rng) -> (String, Expected) {
     let fault = draw.fault();
     let (v2, style, action) = (draw.v2, draw.style, draw.action);
     let order_no = draw.order_no.clone();
-    let n = |v2name: &'static str, v1name: &'static str| if v2 { v2name } else { v1name };
+    let n = |v2name, v1name| draw.name(v2name, v1name);
     let mut expected = Expected::Ok;
     let mut line_no = 1 + rng.below(40);
     if fault == Some(LineFault::LineZero) {
@@ -74,8 +75,7 @@ pub(crate) fn order_line_event(rng: &mut Rng) -> (String, Expected) {
             style,
         )
     } else {
-        let (item, description) =
-            ITEMS.get(usize::try_from(rng.below(ITEMS.len() as u64)).unwrap_or(0)).copied().unwrap_or(("X", "X"));
+        let (item, description) = rng.pick(ITEMS);
         let mut item = item.to_owned();
         let mut quantity = (1 + rng.below(500)).to_string();
         let price_ten_thousandths = 500 + rng.below(500_000);
@@ -149,5 +149,5 @@ pub(crate) fn order_line_event(rng: &mut Rng) -> (String, Expected) {
         }
         obj(&members, style)
     };
-    draw.finish(rng, "order_line", "order", payload, expected)
+    (payload, expected)
 }

@@ -17,9 +17,27 @@ pub(crate) struct Draw<F> {
     pub(crate) order_no: String,
 }
 
+/// One record of a stream whose value faults are `F`: a heartbeat, or the shared draws, then
+/// the stream's `payload` (with what it must become), wrapped in the envelope of `entity` (or
+/// of `other` for a planted routing fault).
+pub(crate) fn event<F: Fault>(
+    rng: &mut Rng,
+    entity: &'static str,
+    other: &'static str,
+    payload: impl FnOnce(&Draw<F>, &mut Rng) -> (String, Expected),
+) -> (String, Expected) {
+    match Draw::from_rng(rng) {
+        Ok(draw) => {
+            let (payload, expected) = payload(&draw, rng);
+            draw.finish(rng, entity, other, payload, expected)
+        }
+        Err(heartbeat) => heartbeat,
+    }
+}
+
 impl<F: Fault> Draw<F> {
     /// Draws the part every record shares, or a whole heartbeat record.
-    pub(crate) fn from_rng(rng: &mut Rng) -> Result<Draw<F>, (String, Expected)> {
+    fn from_rng(rng: &mut Rng) -> Result<Draw<F>, (String, Expected)> {
         let v2 = rng.per_mille(650);
         let style = Style { spaced: rng.per_mille(400), ascii: !v2 && rng.per_mille(500) };
         if rng.per_mille(HEARTBEAT_PER_MILLE) {
@@ -39,9 +57,18 @@ impl<F: Fault> Draw<F> {
         }
     }
 
+    /// A member's name in the record's version: `v2` in version 2, `v1` in version 1.
+    pub(crate) fn name(&self, v2: &'static str, v1: &'static str) -> &'static str {
+        if self.v2 {
+            v2
+        } else {
+            v1
+        }
+    }
+
     /// Wraps a payload in its envelope (of the record's `entity`, or of `other` for a planted
     /// routing fault) and plants the envelope-level failures.
-    pub(crate) fn finish(
+    fn finish(
         &self,
         rng: &mut Rng,
         entity: &'static str,

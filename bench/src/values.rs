@@ -76,8 +76,7 @@ pub(crate) fn occurred_at(rng: &mut Rng) -> J {
     if rng.per_mille(350) {
         return raw(epoch.to_string());
     }
-    let offset_hours = [0_i64, -5, -6, -8, 1, 9];
-    let hours = offset_hours.get(usize::try_from(rng.below(6)).unwrap_or(0)).copied().unwrap_or(0);
+    let hours = rng.pick(&[0_i64, -5, -6, -8, 1, 9]);
     let local = i64::try_from(epoch).unwrap_or(0) + hours * 3600;
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);

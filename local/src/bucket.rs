@@ -93,15 +93,7 @@ pub(crate) fn run_to_bucket(common: &Common, mut settings: Settings, sources: Ve
         let clients = aws::clients().await;
         upload::upload(&clients, &bucket, &staging, &report.written).await
     });
-    let written = match uploaded {
-        Ok(written) => written,
-        Err(error) => {
-            return Err(Error::Usage(format!(
-                "{error}; the run's objects are kept in {} (none was lost)",
-                staging.display()
-            )))
-        }
-    };
+    let written = uploaded.map_err(|error| Error::Kept { staging: staging.clone(), source: Box::new(error) })?;
     let _ = std::fs::remove_dir_all(&staging);
     println!("firehose-local run: wrote {} objects to s3://{bucket}/", written.len());
     list("", &written);

@@ -63,7 +63,7 @@ pub enum Error {
         stream: String,
         code: String,
         #[source]
-        source: Option<AwsSource>,
+        source: AwsSource,
     },
 
     /// A PutRecords entry the SDK would not build.

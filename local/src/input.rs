@@ -15,15 +15,6 @@ pub enum Source {
     File(PathBuf),
 }
 
-impl Source {
-    pub fn describe(&self) -> String {
-        match self {
-            Source::Stdin => "standard input".into(),
-            Source::File(path) => path.display().to_string(),
-        }
-    }
-}
-
 /// The files to read for the arguments: `-` is standard input, a file is taken as it is, a
 /// folder gives the files under it (recursively, sorted, hidden ones skipped) whose name ends
 /// with one of `extensions` (all files when `extensions` is empty).

@@ -190,7 +190,7 @@ async fn put_batch(
             Err(error) => {
                 let code = error_code(&error);
                 if !RETRYABLE.contains(&code.as_str()) && !code.starts_with("HTTP 5") {
-                    return Err(Error::Kinesis { stream: stream_name.to_owned(), code, source: Some(Box::new(error)) });
+                    return Err(Error::Kinesis { stream: stream_name.to_owned(), code, source: Box::new(error) });
                 }
                 outcome.retried_calls += 1;
                 for (_, last) in &mut waiting {

@@ -6,9 +6,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
-use testkit::repo_root;
+use support::{error_line, repo_root, sample_lines, text};
+
+mod support;
 
 fn firehose_local(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_firehose-local"))
@@ -22,10 +23,6 @@ fn firehose_local(args: &[&str], stdin: &[u8]) -> Output {
         .unwrap();
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Every file below `dir`, recursively.
@@ -106,28 +103,15 @@ fn usage_and_io_errors_exit_2() {
     }
 }
 
-fn error_line(raw: &[u8], arn: &str) -> String {
-    ErrorRecord {
-        attempts_made: 1,
-        arrival_timestamp: 1_795_000_000_000,
-        error_code: "Lambda.ProcessingFailedStatus".into(),
-        error_message: "ProcessingFailed status set for record".into(),
-        attempt_ending_timestamp: 1_795_000_000_500,
-        raw_data: base64::engine::general_purpose::STANDARD.encode(raw),
-        lambda_arn: arn.into(),
-    }
-    .line()
-}
-
 #[test]
 fn replay_exits_0_only_when_everything_recovered() {
     let dir = tempfile::tempdir().unwrap();
-    let lines = testkit::events::system_two_lines(&repo_root(), shim::Stream::Estimates).unwrap();
-    let arn = "arn:aws:lambda:us-east-1:123456789012:function:estimates";
+    let lines = sample_lines(shim::Stream::Estimates);
+    let line = |raw: &[u8]| error_line(raw, "lambdaArn", "estimates");
     let good = dir.path().join("good");
-    fs::write(&good, error_line(&lines[0], arn)).unwrap();
+    fs::write(&good, line(&lines[0])).unwrap();
     let mixed = dir.path().join("mixed");
-    fs::write(&mixed, [error_line(&lines[0], arn), error_line(&lines[lines.len() - 2], arn)].concat()).unwrap();
+    fs::write(&mixed, [line(&lines[0]), line(&lines[lines.len() - 2])].concat()).unwrap();
 
     let out = dir.path().join("out1");
     let output = firehose_local(&["replay", good.to_str().unwrap(), "--out", out.to_str().unwrap()], b"");

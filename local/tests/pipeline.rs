@@ -15,8 +15,9 @@ use firehose_local::summary::Tally;
 use firehose_local::{replay, run, Clock, Lane, Report, Settings};
 use shim::firehose::RecordResult;
 use shim::Stream;
-use testkit::events::Expected;
-use testkit::repo_root;
+use support::{expected, repo_root, sample_lines};
+
+mod support;
 
 /// 2026-11-20T15:04:05.123Z.
 const AT: &str = "2026-11-20T15:04:05.123Z";
@@ -63,11 +64,6 @@ fn only_file<'a>(files: &'a BTreeMap<String, String>, folder: &str, stream: &str
     content
 }
 
-fn expected(stream: Stream) -> Expected {
-    let path = repo_root().join(format!("events/expected/{}.json", stream.name()));
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
-}
-
 fn error_line(raw: &[u8], message: &str, lane: &str) -> String {
     ErrorRecord {
         attempts_made: 1,
@@ -79,10 +75,6 @@ fn error_line(raw: &[u8], message: &str, lane: &str) -> String {
         lambda_arn: local_lambda_arn(lane),
     }
     .line()
-}
-
-fn sample_lines(stream: Stream) -> Vec<Vec<u8>> {
-    testkit::events::system_two_lines(&repo_root(), stream).unwrap()
 }
 
 #[test]

@@ -21,8 +21,7 @@ const GZIP: &str = "errors/orders/processing-failed/2026/11/20/16/orders-1-2026-
 /// What the sample orders give: the System One lines of the records that pass, in order, and
 /// the indexes of the lines that still fail.
 fn expected_orders() -> (Vec<u8>, Vec<usize>) {
-    let path = repo_root().join("events/expected/orders.json");
-    let expected: Expected = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let expected = expected(Stream::Orders);
     let count = sample_lines(Stream::Orders).len();
     let mut lines = Vec::new();
     let mut failing = Vec::new();

@@ -1,7 +1,7 @@
 //! What the bucket-replay tests share: moto in server mode on a free loopback port (stopped
 //! when dropped, also when a test panics), SDK clients pointed at it, and the binary run with
 //! the standard configuration chain pointed at it. The emulator test starts its server with
-//! [`Server`] too.
+//! [`Server`] too; the CLI and pipeline tests use its sample-event and error-line helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
@@ -152,6 +152,12 @@ pub(crate) fn under(objects: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeM
 /// The lines of `events/system-two/<stream>.jsonl`.
 pub(crate) fn sample_lines(stream: shim::Stream) -> Vec<Vec<u8>> {
     testkit::events::system_two_lines(&repo_root(), stream).unwrap()
+}
+
+/// `events/expected/<stream>.json`: what the real handler returns for the stream's sample event.
+pub(crate) fn expected(stream: shim::Stream) -> testkit::events::Expected {
+    let path = repo_root().join(format!("events/expected/{}.json", stream.name()));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// An error-output line for `raw` as Firehose writes it, with the ARN under `arn_member`
