@@ -10,10 +10,7 @@ use shim::Stream;
 
 fuzz_target!(|input: &[u8]| {
     let Ok(event) = serde_json::from_slice::<FirehoseEvent>(input) else { return };
-    let named = serde_json::from_slice::<serde_json::Value>(input).ok().and_then(|value| {
-        let arn = value.get("deliveryStreamArn")?.as_str()?.to_owned();
-        Stream::ALL.into_iter().find(|stream| arn.ends_with(&format!("/{}", stream.name())))
-    });
+    let named = event.delivery_stream_arn.as_deref().and_then(|arn| Stream::from_name(arn.rsplit('/').next()?));
     let stream = named.unwrap_or_else(|| fuzz_support::stream_for((input.len() % 251) as u8));
     fuzz_support::check_event(stream, event);
 });
