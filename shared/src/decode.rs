@@ -11,8 +11,8 @@ use crate::Reason;
 
 /// Decodes Firehose `data`: standard alphabet, `=` padding, no white space (RFC 4648 §4).
 ///
-/// Non-zero trailing bits are rejected too (the spec leaves them open): such data was not
-/// written by a conforming encoder, and accepting it would let two inputs give one record.
+/// Only the one canonical spelling passes: padding only to complete the last group, zero
+/// trailing bits in the last character (the spec, clarified 2026-11-30).
 pub(crate) fn base64(data: &str) -> Result<Vec<u8>, Reason> {
     STANDARD.decode_to_vec(data).map_err(|_| Reason::Base64)
 }

@@ -169,6 +169,9 @@ fn cases() -> Vec<Case> {
         case("base64url alphabet", Orders, Data::Raw("-_8="), Failed("bad-base64")),
         case("base64 non-zero trailing bits", Orders, Data::Raw("QR=="), Failed("bad-base64")),
         case("base64 too much padding", Orders, Data::Raw("e==="), Failed("bad-base64")),
+        // Clarified 2026-11-30: `=` after a complete group fails, however the rest decodes.
+        case("base64 padding after a complete group", Orders, Data::Raw("eyJhIjoxfQ==="), Failed("bad-base64")),
+        case("base64 a padding group after a complete one", Orders, Data::Raw("QUJD===="), Failed("bad-base64")),
         case("base64 of nothing", Orders, Data::Raw(""), Failed("bad-json")),
         // Step 1: UTF-8.
         case("invalid UTF-8 byte", Orders, Data::Bytes(b"{\"a\":\"\xff\"}".to_vec()), Failed("bad-utf8")),
@@ -212,6 +215,13 @@ fn cases() -> Vec<Case> {
             "huge exponent in an ignored member",
             Orders,
             text(&valid.replacen('{', "{\"x\":1e99999999999999999999,", 1)),
+            Ok(ORDER_LINE),
+        ),
+        // Clarified 2026-11-30: an exponent of any number of digits, in an ignored member.
+        case(
+            "400-digit exponents in ignored members",
+            Orders,
+            text(&valid.replacen("\"SO-1\"", &format!("\"SO-1\",\"x\":[1e{0},-2E-{0},{{\"y\":3e+{0}}}]", "9".repeat(400)), 1)),
             Ok(ORDER_LINE),
         ),
         // Step 3: the envelope.
