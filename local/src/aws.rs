@@ -107,7 +107,7 @@ pub fn backoff(base: Duration, cap: Duration, attempt: u32, seed: u64) -> Durati
     if nanos == 0 {
         return Duration::ZERO;
     }
-    let noise = testkit::ids::fnv1a(&[&seed.to_be_bytes(), &attempt.to_be_bytes()]);
+    let noise = crate::ids::fnv1a(&[&seed.to_be_bytes(), &attempt.to_be_bytes()]);
     Duration::from_nanos(nanos / 2 + noise % (nanos / 2 + 1))
 }
 

@@ -1,5 +1,5 @@
 //! The output folder laid out as the deployed delivery streams lay out the bucket
-//! (infra/template.yaml): `system-one/<stream>/YYYY/MM/DD/HH/` for data and
+//! (the CDK app in infra/lib): `system-one/<stream>/YYYY/MM/DD/HH/` for data and
 //! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/` for records the function failed, in UTC,
 //! objects named `<deliveryStream>-1-YYYY-MM-DD-HH-MM-SS-<uuid>` as Firehose names them.
 
@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::Error;
-use testkit::ids::uuid_like;
+use crate::ids::uuid_like;
 
 /// Which prefix of the bucket an object goes under: one of a delivery stream's two, or the
 /// replay's unreadable lines.

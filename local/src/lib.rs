@@ -21,6 +21,7 @@ pub mod batch;
 pub mod clock;
 mod error;
 pub mod error_output;
+pub mod ids;
 pub mod input;
 pub mod kinesis;
 pub mod layout;

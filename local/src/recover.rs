@@ -37,7 +37,7 @@ use crate::kinesis::{self, Entry, Retry};
 use crate::layout::{folder, object_name, Prefix};
 use crate::object::{delete, exists, get, put};
 use crate::{route, Clock, Error, Lane, Report};
-use testkit::ids::{fnv1a, uuid_like};
+use crate::ids::{fnv1a, uuid_like};
 
 /// Where the journal objects live (never read as sources).
 pub const JOURNAL_PREFIX: &str = "errors/replay-journal/";
