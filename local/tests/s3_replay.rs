@@ -165,7 +165,10 @@ fn dry_run_writes_and_moves_nothing() {
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", text(&output.stderr));
     assert!(stdout.contains("dry run: nothing written, nothing moved"), "{stdout}");
     assert!(stdout.contains("would write 4 objects"), "{stdout}");
-    assert!(stdout.contains(&format!("{PLAIN} → errors/orders/replayed/processing-failed/2026/11/20/15/")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("s3://data/{PLAIN} → s3://data/errors/orders/replayed/processing-failed/2026/11/20/15/")),
+        "{stdout}"
+    );
     assert_eq!(bucket(&moto, BUCKET), before);
 }
 
@@ -329,7 +332,7 @@ fn a_journal_left_by_a_crash_after_the_move_is_cleared_and_its_outputs_replayed_
     let run = firehose_local(&moto.endpoint, &["replay", "s3://data/errors/"]);
     let stdout = text(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}\n{}", text(&run.stderr));
-    assert!(stdout.contains("1 source objects"), "{stdout}");
+    assert!(stdout.contains("1 source object read"), "{stdout}");
     let after = bucket(&moto, BUCKET);
     assert!(!after.contains_key(journal) && !after.contains_key(output), "{:?}", after.keys());
     assert_eq!(under(&after, "system-one/orders/").len(), 1);
