@@ -103,7 +103,8 @@ fn a_local_replay_moves_its_sources_reads_gzip_and_a_second_replay_writes_nothin
     let source = folder.join("orders-1-2026-11-20-15-00-00-a.gz");
     fs::write(&source, gzip(&error_object(&lines, "lambdaArn", "orders"))).unwrap();
 
-    let args = ["replay", s(&out.join("errors")), "--out", s(&out), "--frozen-clock", CLOCK];
+    let errors = out.join("errors");
+    let args = ["replay", s(&errors), "--out", s(&out), "--frozen-clock", CLOCK];
     let first = firehose_local(&args);
     let stdout = text(&first.stdout);
     assert_eq!(first.status.code(), Some(1), "{stdout}{}", text(&first.stderr));
