@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use crate::ids::uuid_like;
 use crate::store::Created;
 use crate::Error;
-use crate::ids::uuid_like;
 
 /// Which prefix of the bucket an object goes under: one of a delivery stream's two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

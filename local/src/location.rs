@@ -83,7 +83,9 @@ pub fn stream(name: &str) -> Result<Stream, String> {
 
 /// An IANA time zone the functions know (`America/Chicago`).
 pub fn zone(name: &str) -> Result<String, String> {
-    Config::with_zone(Some(name)).map(|_| name.to_owned()).map_err(|_| "not an IANA time zone the functions know (e.g. America/Chicago)".to_owned())
+    Config::with_zone(Some(name))
+        .map(|_| name.to_owned())
+        .map_err(|_| "not an IANA time zone the functions know (e.g. America/Chicago)".to_owned())
 }
 
 /// A processor buffer size in MB: Firehose's range for a Lambda processor.

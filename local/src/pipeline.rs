@@ -186,7 +186,6 @@ impl Pipeline {
         })
     }
 
-
     /// One invocation: the lane's buffer through the function, the results onto disk.
     fn flush(&mut self, lane: Lane) -> Result<(), Error> {
         let Some(buffer) = self.buffers.remove(&lane).filter(|buffer| !buffer.records.is_empty()) else {

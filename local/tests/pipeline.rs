@@ -9,11 +9,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine;
+use firehose_local::commands::{self, ExitStatus, ReplayCommand};
 use firehose_local::error_output::{local_lambda_arn, ErrorRecord};
 use firehose_local::input::Source;
-use firehose_local::summary::Tally;
-use firehose_local::commands::{self, ExitStatus, ReplayCommand};
 use firehose_local::location::Location;
+use firehose_local::summary::Tally;
 use firehose_local::{run, Clock, Lane, Report, Settings};
 use shim::firehose::RecordResult;
 use shim::Stream;

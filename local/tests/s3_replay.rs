@@ -166,7 +166,9 @@ fn dry_run_writes_and_moves_nothing() {
     assert!(stdout.contains("dry run: nothing written, nothing moved"), "{stdout}");
     assert!(stdout.contains("would write 4 objects"), "{stdout}");
     assert!(
-        stdout.contains(&format!("s3://data/{PLAIN} → s3://data/errors/orders/replayed/processing-failed/2026/11/20/15/")),
+        stdout.contains(&format!(
+            "s3://data/{PLAIN} → s3://data/errors/orders/replayed/processing-failed/2026/11/20/15/"
+        )),
         "{stdout}"
     );
     assert_eq!(bucket(&moto, BUCKET), before);

@@ -9,7 +9,9 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use shim::Stream;
-use support::{block_on, create_bucket, error_object, firehose_local as on_moto, gzip, objects, put, sample_lines, text, Moto};
+use support::{
+    block_on, create_bucket, error_object, firehose_local as on_moto, gzip, objects, put, sample_lines, text, Moto,
+};
 
 mod support;
 

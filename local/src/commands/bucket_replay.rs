@@ -13,7 +13,6 @@
 //! - `--dry-run`: the reads only (ListObjectsV2, GetObject, HeadObject on B, and on the keys the
 //!   plan would write): no PutObject, CopyObject, DeleteObject or PutRecords.
 
-
 use super::replay::ReplayCommand;
 use super::{progress, replay_summary, runtime, Finished};
 use crate::location::Destination;
@@ -52,16 +51,19 @@ pub(super) fn replay(command: &ReplayCommand, bucket_name: &str, prefix: &str) -
         };
         if command.dry_run {
             let (sources, errors, target) = (DryRun::new(&bucket), DryRun::new(&bucket), DryRun::new(&target));
-            let options = command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
+            let options =
+                command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
             let recovery = replay::replay(Stores { sources: &sources, errors: &errors }, &options, tick).await?;
             Ok::<(Recovery, Vec<Step>), Error>((recovery, sources.steps()))
         } else if command.fail_move {
             let sources = Failing { inner: &bucket, fails: Operation::Rename };
-            let options = command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
+            let options =
+                command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
             let recovery = replay::replay(Stores { sources: &sources, errors: &bucket }, &options, tick).await?;
             Ok((recovery, Vec::new()))
         } else {
-            let options = command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
+            let options =
+                command.options(prefix.to_owned(), records_to(&clients.kinesis, kinesis.as_deref(), &target), false);
             let recovery = replay::replay(Stores { sources: &bucket, errors: &bucket }, &options, tick).await?;
             Ok((recovery, Vec::new()))
         }

@@ -18,7 +18,11 @@ pub(super) fn summary(title: &str, command: &ReplayCommand, recovery: &Recovery,
         count(recovery.sources, "source object"),
         if dry { "would write" } else { "wrote" },
         count(recovery.written.len(), "object"),
-        if recovery.kept > 0 { format!(", {} already there from an earlier run", recovery.kept) } else { String::new() }
+        if recovery.kept > 0 {
+            format!(", {} already there from an earlier run", recovery.kept)
+        } else {
+            String::new()
+        }
     );
     list(&mut out, "", &recovery.written);
     if let Some(Destination::Kinesis(name)) = &command.to {

@@ -39,7 +39,12 @@ pub fn run(command: RunCommand) -> Result<Finished, Error> {
             let report = pipeline(&command, sources, out.clone())?;
             let mut summary = String::new();
             let written: Vec<String> = report.written.iter().map(|path| path.display().to_string()).collect();
-            let _ = writeln!(summary, "firehose-local run: wrote {} under {}/", count(written.len(), "file"), out.display());
+            let _ = writeln!(
+                summary,
+                "firehose-local run: wrote {} under {}/",
+                count(written.len(), "file"),
+                out.display()
+            );
             Ok(finish(summary, &written, &report, out.display().to_string()))
         }
         Location::S3 { bucket, .. } => to_bucket(&command, sources, bucket),

@@ -50,8 +50,7 @@ impl Journal {
     }
 
     pub(crate) async fn write(&self, store: &impl Store, key: &str) -> Result<(), Error> {
-        let content =
-            serde_json::to_vec(self).map_err(|source| Error::Journal { url: store.url(key), source })?;
+        let content = serde_json::to_vec(self).map_err(|source| Error::Journal { url: store.url(key), source })?;
         store.replace(key, content).await
     }
 }

@@ -179,7 +179,8 @@ pub async fn replay<S: Store, E: Store, T: Store>(
         transformers.insert(stream, transformer);
     }
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
-    let context = source::Context { stores: &stores, options, transformers: &transformers, at_ms: options.clock.now_ms() };
+    let context =
+        source::Context { stores: &stores, options, transformers: &transformers, at_ms: options.clock.now_ms() };
     let context = &context;
     let progress = &progress;
     // Records of one entity must reach Kinesis in order: one source at a time there.

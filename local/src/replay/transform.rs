@@ -105,7 +105,12 @@ pub(crate) fn transform<T>(
         let arn = std::mem::take(&mut record.lambda_arn);
         let code = std::mem::take(&mut record.error_code);
         let message = std::mem::take(&mut record.error_message);
-        lanes.entry(lane).or_default().push(Replayed { pending: Pending::replayed(record, now_ms), arn, code, message });
+        lanes.entry(lane).or_default().push(Replayed {
+            pending: Pending::replayed(record, now_ms),
+            arn,
+            code,
+            message,
+        });
     }
     for (lane, reads) in lanes {
         let stream = lane.transformer_stream();

@@ -117,7 +117,11 @@ impl Store for Bucket {
 
     async fn replace(&self, key: &str, content: Vec<u8>) -> Result<(), Error> {
         let request = self.client.put_object().bucket(&self.name).key(key);
-        request.body(ByteStream::from(content)).send().await.map_err(|error| s3_error("write", &self.name, key, error))?;
+        request
+            .body(ByteStream::from(content))
+            .send()
+            .await
+            .map_err(|error| s3_error("write", &self.name, key, error))?;
         Ok(())
     }
 

@@ -10,11 +10,20 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// A new object (its key was free when looked at).
-    Write { url: String },
+    Write {
+        url: String,
+    },
     /// A journal written over.
-    Replace { url: String },
-    Move { from: String, to: String },
-    Delete { url: String },
+    Replace {
+        url: String,
+    },
+    Move {
+        from: String,
+        to: String,
+    },
+    Delete {
+        url: String,
+    },
 }
 
 /// Reads from `inner`, writes nothing.

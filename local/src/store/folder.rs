@@ -42,7 +42,9 @@ impl Folder {
         let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
         let mut file = fs::File::create(&temporary).map_err(|error| Error::io("create", &temporary, error))?;
-        file.write_all(content).and_then(|()| file.sync_all()).map_err(|error| Error::io("write", &temporary, error))?;
+        file.write_all(content)
+            .and_then(|()| file.sync_all())
+            .map_err(|error| Error::io("write", &temporary, error))?;
         Ok(temporary)
     }
 }

@@ -16,8 +16,8 @@ mod folder;
 pub use bucket::Bucket;
 pub use dry_run::{DryRun, Step};
 pub use failing::{Failing, Operation};
-pub use folder::Folder;
 pub(crate) use folder::create_file;
+pub use folder::Folder;
 
 use crate::Error;
 
