@@ -303,11 +303,25 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
             }
         }
     }
-    assert_eq!(bucket(&moto, BUCKET), files);
+    let in_bucket = bucket(&moto, BUCKET);
+    let marks = under(&in_bucket, "firehose-local/runs/");
+    assert_eq!(marks.len(), 1, "the run's mark");
+    let mark = marks.keys().next().unwrap().clone();
+    let without_mark: BTreeMap<String, Vec<u8>> = in_bucket.into_iter().filter(|(key, _)| *key != mark).collect();
+    assert_eq!(without_mark, files);
 
-    // Nothing is written over an existing object: the same run again stops with exit 2.
-    let again =
-        firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
+    // The same input again: refused by the mark, before anything is read or written.
+    let run = ["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock];
+    let again = firehose_local(&moto.endpoint, &run);
+    let stderr = text(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("was run into s3://data already"), "{stderr}");
+    assert_eq!(bucket(&moto, BUCKET).len(), files.len() + 1);
+
+    // Without the mark, nothing is written over an existing object either: exit 2, the run's
+    // objects kept on disk.
+    block_on(moto.s3().delete_object().bucket(BUCKET).key(&mark).send()).unwrap();
+    let again = firehose_local(&moto.endpoint, &run);
     assert_eq!(again.status.code(), Some(2));
     let stderr = text(&again.stderr);
     assert!(stderr.contains("exists already"), "{stderr}");

@@ -2,9 +2,11 @@
 //! folder or (`--out s3://BUCKET`) a bucket.
 //!
 //! Safe to run twice: into a folder that already holds output (`system-one/`, `errors/`) it
-//! refuses, since a second run would add a second copy of every record; into a bucket, every
-//! object is created only where its key is free, and the bucket is checked before any input is
-//! read.
+//! refuses, since a second run would add a second copy of every record. Into a bucket (which
+//! holds other output, so cannot be refused for that), the bucket is checked before any input
+//! is read, every object is created only where its key is free, and a finished run leaves a
+//! mark, `firehose-local/runs/<id>.json` (id: a hash of the input files' bytes and the forced
+//! stream), listing its objects: the same input run into the bucket again is refused.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -15,7 +17,7 @@ use super::{count, list, progress, runtime, ExitStatus, Finished};
 use crate::input::{self, Source};
 use crate::location::Location;
 use crate::store::{Bucket, Created, Folder, Store};
-use crate::{aws, Error, Report, Settings};
+use crate::{aws, ids, Error, Report, Settings};
 
 /// The command line of `run`.
 #[derive(Debug, Clone)]
@@ -27,6 +29,9 @@ pub struct RunCommand {
     pub settings: Settings,
     pub quiet: bool,
 }
+
+/// Where a run into a bucket leaves its mark.
+pub const RUNS_PREFIX: &str = "firehose-local/runs/";
 
 /// The prefixes a run writes under.
 const OUTPUT_PREFIXES: [&str; 2] = ["system-one/", "errors/"];
@@ -84,10 +89,19 @@ fn pipeline(command: &RunCommand, sources: Vec<Source>, out: PathBuf) -> Result<
 /// The run into a staging folder (its buffers flush on their own schedule), then its objects
 /// into the bucket under their path below it, each created only where the key is free.
 fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> Result<Finished, Error> {
+    let mark = run_mark(&sources, command.stream)?;
     let runtime = runtime()?;
     let bucket = runtime.block_on(async {
         let bucket = Bucket::new(aws::clients().await.s3, bucket_name);
-        bucket.check().await.map(|()| bucket)
+        bucket.check().await?;
+        if bucket.exists(&mark).await? {
+            return Err(Error::Usage(format!(
+                "this input was run into s3://{bucket_name} already ({} lists its objects); a second run \
+                 would add a second copy of every record",
+                bucket.url(&mark)
+            )));
+        }
+        Ok(bucket)
     })?;
     let nanos = jiff::Timestamp::now().as_nanosecond();
     let staging = std::env::temp_dir().join(format!("firehose-local-run-{}-{nanos}", std::process::id()));
@@ -103,6 +117,8 @@ fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> R
                 Created::Exists => return Err(Error::ObjectExists { url: bucket.url(&key) }),
             }
         }
+        let listing = serde_json::json!({ "objects": written }).to_string().into_bytes();
+        bucket.create(&mark, listing).await?;
         Ok(written)
     });
     let written = uploaded.map_err(|error| Error::Kept { staging: staging.clone(), source: Box::new(error) })?;
@@ -110,6 +126,25 @@ fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> R
     let mut summary = String::new();
     let _ = writeln!(summary, "firehose-local run: wrote {} to s3://{bucket_name}/", count(written.len(), "object"));
     Ok(finish(summary, &written, &report, format!("s3://{bucket_name}")))
+}
+
+/// The key of the mark a finished run into a bucket leaves: from the input files' bytes (in
+/// order) and the forced stream. Standard input cannot be recognized on a rerun: refused.
+fn run_mark(sources: &[Source], stream: Option<Stream>) -> Result<String, Error> {
+    let mut parts: Vec<Vec<u8>> = vec![stream.map_or("", |stream| stream.name()).as_bytes().to_vec()];
+    for source in sources {
+        let Source::File(path) = source else {
+            return Err(Error::Usage(
+                "run --out s3://: give files, not standard input, so that a rerun of the same input is recognized"
+                    .into(),
+            ));
+        };
+        let content = std::fs::read(path).map_err(|error| Error::io("read", path, error))?;
+        parts.push(ids::fnv1a(&[&content]).to_be_bytes().to_vec());
+        parts.push((content.len() as u64).to_be_bytes().to_vec());
+    }
+    let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    Ok(format!("{RUNS_PREFIX}{}.json", ids::uuid_like(&parts)))
 }
 
 /// The list of what was written, the table, and whether anything looked like System Two events.
