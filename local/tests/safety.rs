@@ -170,8 +170,11 @@ fn input_that_is_not_system_two_events_exits_3_and_says_so() {
     let json_only = dir.path().join("json-only");
     fs::create_dir_all(&json_only).unwrap();
     fs::copy(support::repo_root().join("events/orders.json"), json_only.join("orders.json")).unwrap();
-    for (input, lines) in [(&garbage, "lines"), (&json_only, "0 lines")] {
-        let out = dir.path().join(format!("out-{lines}"));
+    let firehose_event = support::repo_root().join("events/orders.json");
+    for (n, (input, lines)) in
+        [(&garbage, "lines"), (&json_only, "0 lines"), (&firehose_event, "lines")].iter().enumerate()
+    {
+        let out = dir.path().join(format!("out-{n}"));
         let output = firehose_local(&["run", s(input), "--out", s(&out)]);
         let stdout = text(&output.stdout);
         assert_eq!(output.status.code(), Some(3), "{stdout}{}", text(&output.stderr));

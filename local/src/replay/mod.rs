@@ -167,6 +167,11 @@ pub async fn replay<S: Store, E: Store, T: Store>(
     let started = std::time::Instant::now();
     let mut sources: Vec<Listed> = stores.sources.list(&options.prefix).await?;
     sources.retain(|listed| is_source(&listed.key));
+    // A prefix that is a source's whole key (one file given) means that source alone, not also
+    // its namesakes (`x` and `x.gz`).
+    if sources.iter().any(|listed| listed.key == options.prefix) {
+        sources.retain(|listed| listed.key == options.prefix);
+    }
     if !options.keep_sources {
         let pending = journal::pending_outputs(&stores.sources, &stores.errors).await?;
         sources.retain(|listed| !pending.contains(&listed.key));
