@@ -9,7 +9,7 @@ mod replay_summary;
 mod run;
 
 pub use replay::{replay, ReplayCommand};
-pub use run::{run, RunCommand};
+pub use run::{run, RunCommand, RUNS_PREFIX};
 
 use std::fmt::Write as _;
 
