@@ -126,6 +126,23 @@ fn a_local_replay_moves_its_sources_reads_gzip_and_a_second_replay_writes_nothin
 }
 
 #[test]
+fn a_replay_of_the_output_folder_reads_only_its_error_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = firehose_local(&["run", "events/system-two", "--out", s(&out), "--frozen-clock", CLOCK]);
+    assert_eq!(run.status.code(), Some(0));
+    let before = tree(&out);
+    let whole = firehose_local(&["replay", s(&out), "--out", s(&out)]);
+    let stdout = text(&whole.stdout);
+    assert_eq!(whole.status.code(), Some(1), "{stdout}{}", text(&whole.stderr));
+    assert!(!stdout.contains("unreadable"), "{stdout}");
+    assert_eq!(tree(&out), before);
+    let data = firehose_local(&["replay", s(&out.join("system-one")), "--out", s(&out)]);
+    assert_eq!(data.status.code(), Some(2));
+    assert!(text(&data.stderr).contains("replay reads error output"), "{}", text(&data.stderr));
+}
+
+#[test]
 fn a_local_dry_run_prints_the_plan_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

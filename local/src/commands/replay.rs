@@ -100,7 +100,21 @@ fn place(input: &Path, out: &Path) -> Result<(Folder, String, bool), Error> {
     let out = out.canonicalize().map_err(|error| Error::io("read", out, error))?;
     let store = Folder::new(&out);
     if let Some(key) = store.key_of(&absolute) {
-        let prefix = if metadata.is_dir() && !key.is_empty() { format!("{key}/") } else { key };
+        // In the output folder, only error output is replayed (never system-one/).
+        let prefix = match key.as_str() {
+            "" | "errors" => "errors/".to_owned(),
+            _ if key.starts_with("errors/") && metadata.is_dir() => format!("{key}/"),
+            _ if key.starts_with("errors/") => key,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "replay {}: in the output folder {}, replay reads error output: give a folder or file \
+                     under {}",
+                    input.display(),
+                    out.display(),
+                    out.join("errors").display()
+                )))
+            }
+        };
         return Ok((store, prefix, false));
     }
     if metadata.is_dir() {

@@ -38,6 +38,11 @@ pub(crate) struct Journal {
     /// complete, and the journal stays as the mark that says so.
     #[serde(default)]
     pub(crate) done: bool,
+    /// The source is not in the store the journal is in (a file outside the output folder):
+    /// whether it is still there cannot be told from here, so its outputs stay pending until
+    /// the journal is done.
+    #[serde(default)]
+    pub(crate) stays: bool,
 }
 
 impl Journal {
@@ -69,7 +74,7 @@ pub(crate) async fn pending_outputs(sources: &impl Store, errors: &impl Store) -
         if journal.done {
             continue;
         }
-        if sources.exists(&journal.source).await? {
+        if journal.stays || sources.exists(&journal.source).await? {
             outputs.extend(journal.outputs);
         } else {
             errors.delete(&listed.key).await?;

@@ -101,6 +101,7 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
         source: key.to_owned(),
         at_ms: *at_ms,
         sequence,
+        stays: options.keep_sources,
         ..Journal::default()
     });
     let plan = plan(&source_id, &journal, &transformed);
@@ -109,10 +110,13 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
         journal.write(&stores.errors, &journal_key).await?;
     }
 
-    let mut complete = transformed.unreadable.is_empty();
-    if !complete {
+    // A source that stays where it is keeps its unreadable lines: once its outputs exist its
+    // replay is done. One that would move must stay instead, with them.
+    let mut complete = transformed.unreadable.is_empty() || options.keep_sources;
+    if !transformed.unreadable.is_empty() {
         let lines: Vec<String> = transformed.unreadable.iter().map(usize::to_string).collect();
-        recovery.not_moved.push((url.clone(), format!("unreadable line(s) {}", lines.join(", "))));
+        let why = if options.keep_sources { "left as it is" } else { "not moved" };
+        recovery.not_moved.push((url.clone(), format!("unreadable line(s) {}: {why}", lines.join(", "))));
     }
     match &options.records_to {
         RecordsTo::Store(target) => {

@@ -154,3 +154,41 @@ impl Store for Folder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
+    }
+
+    #[test]
+    fn creates_once_lists_in_order_and_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Folder::new(dir.path());
+        block_on(async {
+            assert_eq!(store.create("errors/b/x", b"1".to_vec()).await.unwrap(), Created::Written);
+            assert_eq!(store.create("errors/b/x", b"2".to_vec()).await.unwrap(), Created::Exists);
+            assert_eq!(store.get("errors/b/x").await.unwrap().as_deref(), Some(&b"1"[..]));
+            store.create("errors/a", b"22".to_vec()).await.unwrap();
+            store.create("system-one/c", b"3".to_vec()).await.unwrap();
+            let listed = store.list("errors/").await.unwrap();
+            assert_eq!(
+                listed,
+                [Listed { key: "errors/a".into(), size: 2 }, Listed { key: "errors/b/x".into(), size: 1 }]
+            );
+            store.rename("errors/b/x", "errors/b/replayed/x").await.unwrap();
+            assert!(!store.exists("errors/b/x").await.unwrap());
+            assert_eq!(store.get("errors/b/replayed/x").await.unwrap().as_deref(), Some(&b"1"[..]));
+            store.delete("errors/b/x").await.unwrap();
+            assert_eq!(store.get("nothing").await.unwrap(), None);
+        });
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("errors/b"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["replayed"]);
+    }
+}
