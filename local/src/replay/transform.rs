@@ -1,6 +1,6 @@
 //! One source's records through the current transformation: read (plain or gzip), each line's
 //! record sent back to the lane it came from, batched as Firehose's processor batches (the
-//! pipeline's [`batch`] rules), and the verdicts sorted by what the target takes.
+//! pipeline's buffers cut them, [`batch::cut`]), and the verdicts sorted by what the target takes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -118,7 +118,7 @@ pub(crate) fn transform<T>(
         let tally = report.lanes.entry(lane).or_default();
         let pendings: Vec<Pending> = reads.iter().map(|read| read.pending.clone()).collect();
         let mut offset = 0;
-        for chunk in chunks(&pendings, options.buffer_bytes) {
+        for chunk in batch::cut(&pendings, options.buffer_bytes) {
             let chunk_reads = reads.get(offset..offset + chunk.len()).unwrap_or_default();
             offset += chunk.len();
             let arn = chunk_reads.first().map(|read| read.arn.clone()).unwrap_or_default();
@@ -161,37 +161,9 @@ pub(crate) fn transform<T>(
     Ok(transformed)
 }
 
-/// Consecutive records of at most `limit` bytes of data (at least one record each), cut where
-/// the pipeline's buffers are ([`batch::is_full_before`]).
-fn chunks(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, pending) in records.iter().enumerate() {
-        let size = pending.size();
-        if batch::is_full_before(i - start, bytes, size, limit) {
-            chunks.extend(records.get(start..i));
-            start = i;
-            bytes = 0;
-        }
-        bytes += size;
-    }
-    chunks.extend(records.get(start..).filter(|rest| !rest.is_empty()));
-    chunks
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chunks_stay_within_the_buffer() {
-        let record = |bytes: usize| Pending { data: "A".repeat(bytes / 3 * 4), arrival_ms: 0, attempts_before: 0 };
-        let records = [record(300), record(600), record(300), record(1500), record(3)];
-        let sizes: Vec<usize> = chunks(&records, 1000).iter().map(|chunk| chunk.len()).collect();
-        assert_eq!(sizes, [2, 1, 1, 1]);
-        assert!(chunks(&[], 1000).is_empty());
-    }
 
     #[test]
     fn gzip_and_plain_read_alike() {
