@@ -19,8 +19,9 @@ use std::time::Instant;
 use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
 use firehose_local::kinesis::Retry;
-use firehose_local::recover::{self, Options, Target};
-use firehose_local::{aws, object, Clock};
+use firehose_local::replay::{self, Options, RecordsTo, Stores};
+use firehose_local::store::{Bucket, Store};
+use firehose_local::{aws, Clock};
 use shim::config::Config;
 use shim::Stream;
 use testkit::events;
@@ -58,6 +59,7 @@ fn main() {
     runtime.block_on(async {
         let clients = aws::clients().await;
         let _ = clients.s3.create_bucket().bucket(BUCKET).send().await;
+        let bucket = Bucket::new(clients.s3.clone(), BUCKET);
         let mut objects = 0;
         for stream in Stream::ALL {
             let lines = events::system_two_lines(&root, stream).unwrap();
@@ -67,14 +69,14 @@ fn main() {
                     "errors/{0}/processing-failed/2026/11/29/{hour:02}/prod-{0}-1-2026-11-29-{hour:02}-10-00-{objects:08}{name}",
                     stream.name()
                 );
-                object::put(&clients, BUCKET, &key, error_object(stream, hour, records, &lines)).await.unwrap();
+                bucket.replace(&key, error_object(stream, hour, records, &lines)).await.unwrap();
                 objects += 1;
             }
         }
         let options = Options {
-            bucket: BUCKET.into(),
             prefix: "errors/".into(),
-            target: Target::S3 { bucket: BUCKET.into() },
+            records_to: RecordsTo::Store(&bucket),
+            keep_sources: false,
             dry_run: false,
             forced: None,
             config: Config::with_zone(None).unwrap(),
@@ -82,10 +84,9 @@ fn main() {
             retry: Retry::default(),
             buffer_bytes: 1 << 20,
             concurrency,
-            fail_move: false,
         };
         let started = Instant::now();
-        let recovery = recover::recover(&clients, &options, |_| {}).await.unwrap();
+        let recovery = replay::replay(Stores { sources: &bucket, errors: &bucket }, &options, |_| {}).await.unwrap();
         let seconds = started.elapsed().as_secs_f64();
         let total = recovery.report.total();
         print!("{}", recovery.report.table());

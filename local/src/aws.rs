@@ -93,13 +93,6 @@ where
     }
 }
 
-/// `s3://BUCKET/PREFIX` split into bucket and prefix.
-pub fn parse_s3_url(url: &str) -> Option<(String, String)> {
-    let rest = url.strip_prefix("s3://")?;
-    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
-    (!bucket.is_empty()).then(|| (bucket.to_owned(), prefix.to_owned()))
-}
-
 /// A small delay for retries: base × 2^attempt, capped, with full jitter.
 pub fn backoff(base: Duration, cap: Duration, attempt: u32, seed: u64) -> Duration {
     let ceiling = base.saturating_mul(1_u32 << attempt.min(16)).min(cap);
@@ -107,21 +100,13 @@ pub fn backoff(base: Duration, cap: Duration, attempt: u32, seed: u64) -> Durati
     if nanos == 0 {
         return Duration::ZERO;
     }
-    let noise = testkit::ids::fnv1a(&[&seed.to_be_bytes(), &attempt.to_be_bytes()]);
+    let noise = crate::ids::fnv1a(&[&seed.to_be_bytes(), &attempt.to_be_bytes()]);
     Duration::from_nanos(nanos / 2 + noise % (nanos / 2 + 1))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_s3_urls() {
-        assert_eq!(parse_s3_url("s3://b/errors/orders/"), Some(("b".into(), "errors/orders/".into())));
-        assert_eq!(parse_s3_url("s3://b"), Some(("b".into(), String::new())));
-        assert_eq!(parse_s3_url("s3:///x"), None);
-        assert_eq!(parse_s3_url("/tmp/x"), None);
-    }
 
     #[test]
     fn backoff_grows_and_is_bounded() {

@@ -46,6 +46,31 @@ pub fn is_full_before(held_records: usize, held_bytes: usize, size: usize, limit
     held_records > 0 && held_bytes + size > limit
 }
 
+/// `records` cut into batches exactly as the pipeline's buffers cut them ([`is_full_before`]
+/// before a record joins, and a batch closes once it holds `limit` bytes): the replay batches
+/// a source's records with this, the pipeline as they arrive; a test holds the two together.
+pub fn cut(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, pending) in records.iter().enumerate() {
+        let size = pending.size();
+        if is_full_before(i - start, bytes, size, limit) {
+            batches.extend(records.get(start..i));
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+        if bytes >= limit {
+            batches.extend(records.get(start..=i));
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    batches.extend(records.get(start..).filter(|rest| !rest.is_empty()));
+    batches
+}
+
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -161,6 +186,15 @@ mod tests {
         }
         let invalid = Pending { data: "not base64!".into(), arrival_ms: 0, attempts_before: 0 };
         assert_eq!(invalid.size(), 6);
+    }
+
+    #[test]
+    fn cuts_within_the_buffer() {
+        let record = |bytes: usize| Pending { data: "A".repeat(bytes / 3 * 4), arrival_ms: 0, attempts_before: 0 };
+        let records = [record(300), record(600), record(300), record(1500), record(3), record(997), record(3)];
+        let sizes: Vec<usize> = cut(&records, 1000).iter().map(|batch| batch.len()).collect();
+        assert_eq!(sizes, [2, 1, 1, 2, 1]);
+        assert!(cut(&[], 1000).is_empty());
     }
 
     #[test]

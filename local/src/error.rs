@@ -53,9 +53,13 @@ pub enum Error {
         source: Option<AwsSource>,
     },
 
-    /// An object of that key is in the bucket already; nothing is written over an object.
-    #[error("s3://{bucket}/{key} exists already; nothing is written over an object")]
-    ObjectExists { bucket: String, key: String },
+    /// An object of that key is there already; nothing is written over an object.
+    #[error("{url} exists already; nothing is written over an object")]
+    ObjectExists { url: String },
+
+    /// A store told to fail (tests: `--fail-move`), as a crash at that step would.
+    #[error("cannot {action} {url}: simulated failure (--fail-move)")]
+    Simulated { action: &'static str, url: String },
 
     /// A Kinesis call that failed with an error that is not worth retrying.
     #[error("cannot put records on Kinesis stream {stream}: {code}")]
@@ -74,17 +78,24 @@ pub enum Error {
     },
 
     /// A replay journal that cannot be encoded.
-    #[error("cannot encode the replay journal s3://{bucket}/{key}: {source}")]
+    #[error("cannot encode the replay journal {url}: {source}")]
     Journal {
-        bucket: String,
-        key: String,
+        url: String,
         #[source]
         source: serde_json::Error,
     },
 
-    /// The time zone the functions would read is not one they know.
+    /// The time zone the functions would read (`$SYSTEM_ONE_TIMEZONE`) is not one they know.
     #[error(transparent)]
     Config(#[from] shim::config::ConfigError),
+
+    /// A command's output (its summary) could not be written: standard output closed early
+    /// (`| head`) or full.
+    #[error("cannot write the summary: {source}")]
+    Output {
+        #[source]
+        source: std::io::Error,
+    },
 
     /// A stream's function cannot start (its configuration or its schemas).
     #[error("the {stream} function cannot start: {source}")]
@@ -105,10 +116,6 @@ pub enum Error {
         #[source]
         source: base64::DecodeError,
     },
-
-    /// A file written by the run is not below the folder it is uploaded from.
-    #[error("{} is not under {}", path.display(), root.display())]
-    NotUnder { path: PathBuf, root: PathBuf },
 
     /// The Tokio runtime the SDK's calls run on cannot start.
     #[error("cannot start the async runtime: {source}")]

@@ -73,7 +73,7 @@ pub fn partition_key(stream: Stream, event: &[u8]) -> Option<String> {
 /// A key for an event without its key values: where the API would use its request id, the
 /// replay uses a hash of the event's bytes (stable from one run to the next).
 pub fn fallback_key(event: &[u8]) -> String {
-    testkit::ids::uuid_like(&[event])
+    crate::ids::uuid_like(&[event])
 }
 
 /// How hard to try.
@@ -169,7 +169,7 @@ async fn put_batch(
 ) -> Result<Outcome, Error> {
     let mut outcome = Outcome::default();
     let mut waiting: Vec<(usize, String)> = batch.iter().map(|index| (*index, String::new())).collect();
-    let seed = testkit::ids::fnv1a(&[stream_name.as_bytes(), &batch.len().to_be_bytes()]);
+    let seed = crate::ids::fnv1a(&[stream_name.as_bytes(), &batch.len().to_be_bytes()]);
     for attempt in 0..retry.max_attempts.max(1) {
         if attempt > 0 {
             tokio::time::sleep(backoff(retry.base, retry.cap, attempt - 1, seed)).await;

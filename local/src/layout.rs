@@ -1,28 +1,25 @@
 //! The output folder laid out as the deployed delivery streams lay out the bucket
-//! (infra/template.yaml): `system-one/<stream>/YYYY/MM/DD/HH/` for data and
+//! (the CDK app in infra/lib): `system-one/<stream>/YYYY/MM/DD/HH/` for data and
 //! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/` for records the function failed, in UTC,
 //! objects named `<deliveryStream>-1-YYYY-MM-DD-HH-MM-SS-<uuid>` as Firehose names them.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use crate::ids::uuid_like;
+use crate::store::Created;
 use crate::Error;
-use testkit::ids::uuid_like;
 
-/// Which prefix of the bucket an object goes under: one of a delivery stream's two, or the
-/// replay's unreadable lines.
+/// Which prefix of the bucket an object goes under: one of a delivery stream's two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prefix {
     /// `system-one/<stream>/`: System One batch files.
     Data,
     /// `errors/<stream>/processing-failed/`: error-output lines.
     ProcessingFailed,
-    /// `errors/replay-unreadable/`: lines a replay could not read, kept byte for byte.
-    Unreadable,
 }
 
 /// The folder of an object, relative to the output folder.
@@ -31,7 +28,6 @@ pub fn folder(prefix: Prefix, delivery_stream: &str, at: Timestamp) -> PathBuf {
     match prefix {
         Prefix::Data => Path::new("system-one").join(delivery_stream).join(hour),
         Prefix::ProcessingFailed => Path::new("errors").join(delivery_stream).join("processing-failed").join(hour),
-        Prefix::Unreadable => Path::new("errors").join("replay-unreadable").join(hour),
     }
 }
 
@@ -41,7 +37,9 @@ pub fn object_name(delivery_stream: &str, at: Timestamp, uuid: &str) -> String {
     format!("{delivery_stream}-1-{stamp}-{uuid}")
 }
 
-/// Writes output objects under one folder, never over an existing file.
+/// Writes output objects under one folder, never over an existing file, each under a
+/// temporary name first and then linked into place (as S3 makes a PUT visible whole): the
+/// import job never reads half a file.
 #[derive(Debug)]
 pub struct Writer {
     root: PathBuf,
@@ -74,14 +72,9 @@ impl Writer {
                 &at.as_millisecond().to_be_bytes(),
             ]);
             let path = folder.join(object_name(delivery_stream, at, &uuid));
-            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    file.write_all(content).map_err(|error| Error::io("write", &path, error))?;
-                    self.written.push(path.clone());
-                    return Ok(path);
-                }
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(error) => return Err(Error::io("create", &path, error)),
+            if crate::store::create_file(&path, content)? == Created::Written {
+                self.written.push(path.clone());
+                return Ok(path);
             }
         }
     }

@@ -11,7 +11,7 @@
 //! `firehose-local replay` reads such error-output files back, runs the current transformation
 //! on their `rawData`, and writes what now succeeds as System One files and what still fails
 //! back out as error-output lines, so nothing is lost. Given `s3://BUCKET/errors/...` it works on
-//! the bucket itself ([`recover`]): System One objects (or the raw events, back onto Kinesis
+//! the bucket itself ([`replay`]): System One objects (or the raw events, back onto Kinesis
 //! through [`kinesis`]) and still-failing lines written, each source moved to `replayed/`, safe
 //! to run twice. AWS access ([`aws`]) is the SDK's standard chain; only this crate links the SDK,
 //! never the nine functions.
@@ -19,19 +19,20 @@
 pub mod aws;
 pub mod batch;
 pub mod clock;
+pub mod commands;
 mod error;
 pub mod error_output;
+pub mod ids;
 pub mod input;
 pub mod kinesis;
 pub mod layout;
-pub mod object;
+pub mod location;
 pub mod pipeline;
-pub mod recover;
 pub mod replay;
 pub mod route;
 pub mod run;
+pub mod store;
 pub mod summary;
-pub mod upload;
 
 pub use clock::Clock;
 pub use error::{AwsSource, Error};

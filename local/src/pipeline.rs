@@ -13,7 +13,7 @@ use shim::config::Config;
 use shim::{Stream, Transformer};
 
 use crate::batch::{self, Invocation, Pending, Verdict};
-use crate::error_output::local_lambda_arn;
+use crate::error_output::{local_lambda_arn, ErrorRecord};
 use crate::layout::{Prefix, Writer};
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
@@ -24,6 +24,10 @@ pub const DEFAULT_BUFFER_MB: f64 = 1.0;
 pub const DEFAULT_INTERVAL_SECONDS: u64 = 60;
 /// A MB as Firehose counts buffer sizes.
 pub const MB: f64 = 1_048_576.0;
+/// The largest record Kinesis (`PutRecord`) and Firehose take: 1 MiB of data.
+pub const MAX_RECORD_BYTES: usize = 1_048_576;
+/// The error code of a record over [`MAX_RECORD_BYTES`]: what Kinesis answers `PutRecord`.
+pub const TOO_LARGE: &str = "Kinesis.ValidationException";
 
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
@@ -87,11 +91,40 @@ impl Pipeline {
         }
     }
 
-    /// Takes in one record's bytes, as a producer puts them on the lane's stream.
+    /// Takes in one record's bytes, as a producer puts them on the lane's stream. A record over
+    /// Kinesis's and Firehose's 1 MiB never reaches a function in AWS (`PutRecord` refuses it):
+    /// it is not transformed, but written to the lane's error output with the code AWS answers
+    /// ([`TOO_LARGE`]), so that it is seen and not lost.
     pub fn put(&mut self, lane: Lane, bytes: &[u8]) -> Result<(), Error> {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         let arrival_ms = self.settings.clock.now_ms();
+        if bytes.len() > MAX_RECORD_BYTES {
+            return self.refuse(lane, Pending { data, arrival_ms, attempts_before: 0 }, bytes.len());
+        }
         self.put_encoded(lane, Pending { data, arrival_ms, attempts_before: 0 })
+    }
+
+    /// Writes a record AWS would refuse to its lane's error output, at once, counted as failed.
+    fn refuse(&mut self, lane: Lane, pending: Pending, size: usize) -> Result<(), Error> {
+        let now = self.settings.clock.now();
+        let record = ErrorRecord {
+            attempts_made: 0,
+            arrival_timestamp: pending.arrival_ms,
+            error_code: TOO_LARGE.to_owned(),
+            error_message: format!(
+                "record of {size} bytes: over the {MAX_RECORD_BYTES} bytes Kinesis and Firehose take per record; \
+                 PutRecord would refuse it and it would never reach the function"
+            ),
+            attempt_ending_timestamp: pending.arrival_ms,
+            raw_data: pending.data,
+            lambda_arn: String::new(),
+        };
+        self.next_record += 1;
+        let tally = self.tallies.entry(lane).or_default();
+        tally.count_failed_batch(1, TOO_LARGE);
+        tally.batches -= 1;
+        self.writer.write(Prefix::ProcessingFailed, lane.name(), now, record.line().as_bytes())?;
+        Ok(())
     }
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
@@ -148,14 +181,9 @@ impl Pipeline {
             lanes: self.tallies,
             written: self.writer.written().to_vec(),
             unreadable: 0,
+            routed: 0,
             elapsed: self.started.elapsed(),
         })
-    }
-
-    /// Writes lines a replay could not read, byte for byte.
-    pub fn keep_unreadable(&mut self, content: &[u8]) -> Result<PathBuf, Error> {
-        let now = self.settings.clock.now();
-        self.writer.write(Prefix::Unreadable, "replay-unreadable", now, content)
     }
 
     /// One invocation: the lane's buffer through the function, the results onto disk.

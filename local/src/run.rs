@@ -17,6 +17,7 @@ pub fn run(
     progress: impl Fn(u64) + Send + 'static,
 ) -> Result<Report, Error> {
     let mut pipeline = Pipeline::new(settings);
+    let mut routed = 0;
     let lines = input::read(sources, progress);
     loop {
         let message = match pipeline.next_deadline() {
@@ -36,10 +37,13 @@ pub fn run(
         match message {
             Message::Line { bytes, .. } => {
                 let lane = forced.map_or_else(|| route::by_content(&bytes), Lane::Stream);
+                routed += usize::from(lane != Lane::Unrouted);
                 pipeline.put(lane, &bytes)?;
             }
             Message::Failed(error) => return Err(error),
         }
     }
-    pipeline.finish()
+    let mut report = pipeline.finish()?;
+    report.routed = routed;
+    Ok(report)
 }

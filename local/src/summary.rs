@@ -77,9 +77,11 @@ pub struct Report {
     pub lanes: BTreeMap<Lane, Tally>,
     /// Every file written, in order.
     pub written: Vec<PathBuf>,
-    /// Replay only: lines that were not error-output records (kept under
-    /// `errors/replay-unreadable/`).
+    /// Replay only: lines that were not error-output records.
     pub unreadable: usize,
+    /// Run only: lines routed to one of the nine streams (0: nothing looked like System Two
+    /// events).
+    pub routed: usize,
     /// Wall time of the whole command.
     pub elapsed: Duration,
 }
@@ -100,6 +102,7 @@ impl Report {
         }
         self.written.extend(other.written.iter().cloned());
         self.unreadable += other.unreadable;
+        self.routed += other.routed;
     }
 
     /// Everything came back `Ok` or `Dropped` and every line was readable.

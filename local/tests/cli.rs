@@ -94,7 +94,8 @@ fn usage_and_io_errors_exit_2() {
         &["replay", "s3://data/errors/", "--to", "sqs:queue"],
         &["replay", "s3://data/errors/", "--to", "s3://other/system-one/"],
         &["replay", "s3://data/errors/", "--concurrency", "0"],
-        &["replay", "events/system-two", "--dry-run"],
+        &["replay", "events/system-two", "--to", "kinesis:orders"],
+        &["replay", "-"],
         &["run", "events/system-two", "--out", "s3://data/backfill/"],
     ] {
         let output = firehose_local(args, b"");

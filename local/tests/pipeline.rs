@@ -9,10 +9,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine;
+use firehose_local::commands::{self, ExitStatus, ReplayCommand};
 use firehose_local::error_output::{local_lambda_arn, ErrorRecord};
 use firehose_local::input::Source;
+use firehose_local::location::Location;
 use firehose_local::summary::Tally;
-use firehose_local::{replay, run, Clock, Lane, Report, Settings};
+use firehose_local::{run, Clock, Lane, Report, Settings};
 use shim::firehose::RecordResult;
 use shim::Stream;
 use support::{expected, repo_root, sample_lines};
@@ -27,6 +29,29 @@ fn settings(out: &Path) -> Settings {
     let mut settings = Settings::new(out).unwrap();
     settings.clock = Clock::Fixed(AT.parse().unwrap());
     settings
+}
+
+/// `firehose-local replay INPUT --out OUT` with the fixed clock.
+fn replay(input: &Path, out: &Path) -> ExitStatus {
+    let command = ReplayCommand {
+        inputs: vec![Location::Local(input.to_owned())],
+        out: Some(out.to_owned()),
+        to: None,
+        dry_run: false,
+        stream: None,
+        config: shim::config::Config::with_zone(None).unwrap(),
+        clock: Clock::Fixed(AT.parse().unwrap()),
+        concurrency: 1,
+        retry: firehose_local::kinesis::Retry::default(),
+        fail_move: false,
+        quiet: true,
+    };
+    commands::replay(command).unwrap().status
+}
+
+/// Every file under `out` but the replay journals.
+fn outputs(out: &Path) -> BTreeMap<String, String> {
+    files(out).into_iter().filter(|(path, _)| !path.starts_with("errors/replay-journal/")).collect()
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -291,12 +316,9 @@ fn replay_recovers_what_passes_now_and_writes_back_what_still_fails() {
     .concat();
     fs::write(&file, &content).unwrap();
 
-    let sources = firehose_local::input::sources(&[dir.path().join("s3")], &[]).unwrap();
-    let report = replay::replay(settings(&out), sources, None, |_| {}).unwrap();
-    assert!(!report.all_succeeded());
-    assert_eq!(report.unreadable, 1);
-    let files = files(&out);
-    assert_eq!(files.len(), 4, "{:?}", files.keys().collect::<Vec<_>>());
+    assert_eq!(replay(&dir.path().join("s3"), &out), ExitStatus::Incomplete);
+    let files = outputs(&out);
+    assert_eq!(files.len(), 3, "{:?}", files.keys().collect::<Vec<_>>());
     let ok_line = |stream: Stream, raw: &[u8]| {
         expected(stream)
             .records
@@ -329,22 +351,20 @@ fn replay_recovers_what_passes_now_and_writes_back_what_still_fails() {
         error_message: "missing:ORDER_NO: required field ORDER_NO is absent".into(),
         attempt_ending_timestamp: AT_MS,
         raw_data: b64(missing_order),
-        lambda_arn: local_lambda_arn("orders"),
+        // The deployed function's, as the source line said.
+        lambda_arn: "arn:aws:lambda:us-east-1:123456789012:function:shim-OrdersFunction-Q1W2E3".into(),
     };
     assert_eq!(only_file(&files, "errors/orders/processing-failed/2026/11/20/15/", "orders"), still.line());
-    assert_eq!(only_file(&files, "errors/replay-unreadable/2026/11/20/15/", "replay-unreadable"), "{\"truncated\": \n");
-    // The input is left as it was.
+    // The input (outside --out) is left as it was, unreadable line included.
     assert_eq!(fs::read_to_string(&file).unwrap(), content);
+    // A rerun finds the source replayed (its journal is done) and writes nothing.
+    assert_eq!(replay(&dir.path().join("s3"), &out), ExitStatus::Success);
+    assert_eq!(outputs(&out), files);
 
-    // Replaying what still fails, once more: nothing recovers, nothing is lost.
-    let again = dir.path().join("again");
-    let sources = firehose_local::input::sources(&[out.join("errors/orders")], &[]).unwrap();
-    let report = replay::replay(settings(&again), sources, None, |_| {}).unwrap();
-    assert!(!report.all_succeeded());
-    let files = self::files(&again);
-    let mut twice = still.clone();
-    twice.attempts_made = 3;
-    assert_eq!(only_file(&files, "errors/orders/processing-failed/2026/11/20/15/", "orders"), twice.line());
+    // Replaying what still fails, in the output folder: it fails as its line says, so it is
+    // left where it is and nothing is written; nothing is lost.
+    assert_eq!(replay(&out.join("errors/orders"), &out), ExitStatus::Incomplete);
+    assert_eq!(outputs(&out), files);
 }
 
 #[test]
@@ -368,11 +388,29 @@ fn a_run_then_a_replay_of_its_errors_after_a_fix_recovers_everything() {
     fs::write(patched.join("unrouted-1-x"), record.line()).unwrap();
 
     let replayed = dir.path().join("replayed");
-    let sources = firehose_local::input::sources(&[dir.path().join("patched")], &[]).unwrap();
-    let report = replay::replay(settings(&replayed), sources, None, |_| {}).unwrap();
-    assert!(report.all_succeeded());
-    let files = files(&replayed);
+    assert_eq!(replay(&dir.path().join("patched"), &replayed), ExitStatus::Success);
+    let files = outputs(&replayed);
     let expected_line = expected(Stream::Shipments).records[0].data.clone();
     assert_eq!(only_file(&files, "system-one/shipments/2026/11/20/15/", "shipments"), expected_line);
     assert_eq!(files.len(), 1);
+}
+
+#[test]
+fn the_replay_cuts_batches_where_the_pipelines_buffers_do() {
+    use firehose_local::batch::{cut, Pending};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(&dir.path().join("out"));
+    settings.buffer_bytes = 1000;
+    settings.interval = Duration::from_secs(900);
+    let sizes = [300, 600, 300, 1500, 3, 997, 3, 1000, 0, 500, 499, 1, 2];
+    let records: Vec<Pending> = sizes
+        .iter()
+        .map(|size| Pending { data: b64(&vec![b'x'; *size]), arrival_ms: AT_MS, attempts_before: 0 })
+        .collect();
+    let mut pipeline = firehose_local::Pipeline::new(settings);
+    for record in &records {
+        pipeline.put_encoded(Lane::Unrouted, record.clone()).unwrap();
+    }
+    let report = pipeline.finish().unwrap();
+    assert_eq!(report.lanes[&Lane::Unrouted].batches, cut(&records, 1000).len());
 }

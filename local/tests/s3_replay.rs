@@ -165,7 +165,12 @@ fn dry_run_writes_and_moves_nothing() {
     assert_eq!(output.status.code(), Some(1), "{stdout}\n{}", text(&output.stderr));
     assert!(stdout.contains("dry run: nothing written, nothing moved"), "{stdout}");
     assert!(stdout.contains("would write 4 objects"), "{stdout}");
-    assert!(stdout.contains(&format!("{PLAIN} → errors/orders/replayed/processing-failed/2026/11/20/15/")), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "s3://data/{PLAIN} → s3://data/errors/orders/replayed/processing-failed/2026/11/20/15/"
+        )),
+        "{stdout}"
+    );
     assert_eq!(bucket(&moto, BUCKET), before);
 }
 
@@ -298,11 +303,25 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
             }
         }
     }
-    assert_eq!(bucket(&moto, BUCKET), files);
+    let in_bucket = bucket(&moto, BUCKET);
+    let marks = under(&in_bucket, "firehose-local/runs/");
+    assert_eq!(marks.len(), 1, "the run's mark");
+    let mark = marks.keys().next().unwrap().clone();
+    let without_mark: BTreeMap<String, Vec<u8>> = in_bucket.into_iter().filter(|(key, _)| *key != mark).collect();
+    assert_eq!(without_mark, files);
 
-    // Nothing is written over an existing object: the same run again stops with exit 2.
-    let again =
-        firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
+    // The same input again: refused by the mark, before anything is read or written.
+    let run = ["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock];
+    let again = firehose_local(&moto.endpoint, &run);
+    let stderr = text(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("was run into s3://data already"), "{stderr}");
+    assert_eq!(bucket(&moto, BUCKET).len(), files.len() + 1);
+
+    // Without the mark, nothing is written over an existing object either: exit 2, the run's
+    // objects kept on disk.
+    block_on(moto.s3().delete_object().bucket(BUCKET).key(&mark).send()).unwrap();
+    let again = firehose_local(&moto.endpoint, &run);
     assert_eq!(again.status.code(), Some(2));
     let stderr = text(&again.stderr);
     assert!(stderr.contains("exists already"), "{stderr}");
@@ -329,7 +348,7 @@ fn a_journal_left_by_a_crash_after_the_move_is_cleared_and_its_outputs_replayed_
     let run = firehose_local(&moto.endpoint, &["replay", "s3://data/errors/"]);
     let stdout = text(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{stdout}\n{}", text(&run.stderr));
-    assert!(stdout.contains("1 source objects"), "{stdout}");
+    assert!(stdout.contains("1 source object read"), "{stdout}");
     let after = bucket(&moto, BUCKET);
     assert!(!after.contains_key(journal) && !after.contains_key(output), "{:?}", after.keys());
     assert_eq!(under(&after, "system-one/orders/").len(), 1);
