@@ -403,3 +403,15 @@ describe('settings', () => {
     assert.throws(() => validate({ ...DEFAULTS, apiAuth: 'none' as never }), /apiAuth/);
   });
 });
+
+describe('cdk-nag is on in these tests', () => {
+  it('an unacknowledged AwsSolutions finding fails the synth', async () => {
+    const stack = build();
+    const { Queue } = await import('aws-cdk-lib/aws-sqs');
+    new Queue(stack, 'UnencryptedQueue');
+    assert.throws(() => Template.fromStack(stack), /Validation failed/);
+  });
+  it('the fresh-region variant (configureApiGatewayAccount) passes it', () => {
+    assert.doesNotThrow(() => synth({ configureApiGatewayAccount: true, apiAuth: 'iam' }));
+  });
+});
