@@ -9,7 +9,7 @@ string literals, as in Velocity 1.7). For every POST /events/<stream> of each te
   * on every sample event of events/system-two/<stream>.jsonl and on bodies with quotes,
     backslashes, emoji, CJK, a single quote in the key: the request is valid JSON naming the
     right stream (StreamName / DeliveryStreamName), base64 Data decodes to the body's exact
-    bytes, and PartitionKey is the entity key (interfaces.md), for both connector versions;
+    bytes and one newline (JSON lines in the raw backup), and PartitionKey is the entity key (interfaces.md), for both connector versions;
   * keys absent, empty or not a string/number fall back to the request id; keys over 256
     characters are cut; numbers keep their JSON text;
   * bodies over the record limit (1 MiB including the key; 1,000 KiB for Direct PUT) send no
@@ -27,6 +27,7 @@ import base64
 import json
 import re
 import sys
+import urllib.parse
 from pathlib import Path
 
 import airspeed
@@ -114,6 +115,9 @@ class Input:
 class Util:
     def base64Encode(self, s):
         return base64.b64encode(str(s).encode("utf-8")).decode("ascii")
+
+    def urlDecode(self, s):
+        return urllib.parse.unquote_plus(str(s))
 
     def escapeJavaScript(self, s):
         return java_escape_javascript(str(s))
@@ -265,7 +269,7 @@ def check_request(r: Results, stream: str, kind: str, text: str, target: str, bo
     else:
         r.check(req.get("DeliveryStreamName") == target, f"{stream} {label}: DeliveryStreamName {req.get('DeliveryStreamName')!r}")
         data = req.get("Record", {}).get("Data", "")
-    r.check(base64.b64decode(data) == body.encode("utf-8"), f"{stream} {label}: Data does not decode to the body's bytes")
+    r.check(base64.b64decode(data) == body.encode("utf-8") + b"\n", f"{stream} {label}: Data is not the body's bytes and a newline")
 
 
 def check_size(r: Results, stream: str, kind: str, text: str, target: str):
@@ -280,11 +284,12 @@ def check_size(r: Results, stream: str, kind: str, text: str, target: str):
             base = json.dumps(env, separators=(",", ":"))
             key = expected_key(stream, base) if kind == "kinesis" else ""
             # pad with a 3-byte character and ASCII so that the UTF-8 size is exact
-            room = pad_to - len(key.encode()) - len(base.encode())
+            # the record is the body and its newline
+            room = pad_to - len(key.encode()) - len(base.encode()) - 1
             filler = "漢" * (room // 6) + "a" * (room - 3 * (room // 6))
             env["pad"] = filler
             body = json.dumps(env, separators=(",", ":"), ensure_ascii=False)
-            size = len(body.encode()) + len(key.encode())
+            size = len(body.encode()) + 1 + len(key.encode())
             assert size == pad_to, (size, pad_to)
             try:
                 req = json.loads(render(text, body))
@@ -298,7 +303,7 @@ def check_size(r: Results, stream: str, kind: str, text: str, target: str):
             r.check(sent == expect_sent, f"{stream} v{version}: record of {size} bytes sent={sent}, expected {expect_sent}")
             if expect_sent:
                 data = req["Data"] if kind == "kinesis" else req["Record"]["Data"]
-                r.check(base64.b64decode(data) == body.encode(), f"{stream}: at-limit body not byte for byte")
+                r.check(base64.b64decode(data) == body.encode() + b"\n", f"{stream}: at-limit body not byte for byte")
 
 
 def check_responses(r: Results, stream: str, responses: dict[str, str]):

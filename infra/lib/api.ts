@@ -3,11 +3,13 @@
  * direct-put source, Firehose PutRecord), body byte for byte, with validation, a usage plan,
  * access logs, and API-key and/or IAM (SigV4) authentication.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { skipCheckov } from './checkov';
 import {
@@ -20,7 +22,8 @@ import {
   kinesisRequestTemplate,
   SERVER_ERROR_TEMPLATE,
 } from './mapping-templates';
-import type { ShimSettings } from './props';
+import { shimAlarm, TWO_OF_THREE } from './alarms';
+import { apiThrottle, type ShimSettings } from './props';
 import type { StreamPipeline } from './stream-pipeline';
 import { pascal } from './streams';
 
@@ -82,6 +85,10 @@ export class IngestApi extends Construct {
         tracingEnabled: true,
         metricsEnabled: true,
         dataTraceEnabled: false,
+        // The stage's own method throttling, at the design peak: with apiAuth iam there is no
+        // usage plan key, and without this only the account-wide default would apply.
+        throttlingRateLimit: apiThrottle(settings).rateLimit,
+        throttlingBurstLimit: apiThrottle(settings).burstLimit,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
@@ -139,18 +146,59 @@ export class IngestApi extends Construct {
         })),
       });
       this.methods.push(method);
-      pipeline.addApiAlarm(this.apiName, settings.apiStageName);
     }
 
     const plan = this.api.addUsagePlan('UsagePlan', {
       description: 'Throttling for the System One ingest API',
-      throttle: { rateLimit: settings.apiThrottleRateLimit, burstLimit: settings.apiThrottleBurstLimit },
+      throttle: apiThrottle(settings),
       apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
     });
     if (useApiKey) {
       this.apiKey = this.api.addApiKey('ApiKey', { description: "Key for System Two's event sender" });
       plan.addApiKey(this.apiKey);
     }
+  }
+
+  /** The whole API's metric `name` (stage level, all methods). */
+  metric(name: string, statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ApiGateway',
+      metricName: name,
+      dimensionsMap: { ApiName: this.apiName, Stage: this.api.deploymentStage.stageName },
+      statistic,
+      period: Duration.minutes(5),
+    });
+  }
+
+  /**
+   * The API's alarms: 5xx (the stream unavailable or a deployment fault: System Two's retries
+   * may not save the event), and a 4xx rate (429 throttled, 403 key revoked or signature
+   * refused, 400/413/415 refused bodies) over `apiClientErrorPercent` in 2 of 3 periods.
+   */
+  addAlarms(topic: sns.ITopic, settings: ShimSettings): cloudwatch.Alarm[] {
+    return [
+      shimAlarm(this, 'api-5xx', topic, {
+        name: 'api-5xx',
+        description:
+          'POST /events/* answered 5xx (integration fault, Firehose throttling, the stream unavailable): System Two retries; check the access log.',
+        metric: this.metric('5XXError', 'Sum'),
+        threshold: 0,
+      }),
+      shimAlarm(this, 'api-4xx', topic, {
+        name: 'api-4xx',
+        description:
+          `More than ${settings.apiClientErrorPercent}% of POST /events/* answered 4xx in 2 of 3 periods: 429 (throttled: ` +
+          'peakEventsPerSecond too low), 403 (key or role revoked), 400/413/415 (refused bodies). Check the access log.',
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          usingMetrics: { errors: this.metric('4XXError', 'Sum'), requests: this.metric('Count', 'Sum') },
+          label: '4xx share of requests (%)',
+          period: Duration.minutes(5),
+        }),
+        threshold: settings.apiClientErrorPercent,
+        ...TWO_OF_THREE,
+      }),
+    ];
   }
 
   private integration(pipeline: StreamPipeline, role: iam.Role): apigw.AwsIntegration {

@@ -8,11 +8,24 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { StreamPipeline } from './stream-pipeline';
+import { metricName, TELEMETRY } from './telemetry';
 
 const WIDTH = 6;
+/** CloudWatch's limit on the alarms of one alarm status widget. */
+const MAX_ALARMS_IN_WIDGET = 100;
 const HEIGHT = 6;
 
-export function addDashboard(scope: Construct, pipelines: readonly StreamPipeline[], apiName: string, stageName: string) {
+export function addDashboard(
+  scope: Construct,
+  pipelines: readonly StreamPipeline[],
+  apiName: string,
+  stageName: string,
+  apiAlarms: readonly cloudwatch.IAlarm[],
+) {
+  const alarms = [...apiAlarms, ...pipelines.flatMap((p) => p.alarms)];
+  if (alarms.length > MAX_ALARMS_IN_WIDGET) {
+    throw new Error(`${alarms.length} alarms: the alarm status widget shows at most ${MAX_ALARMS_IN_WIDGET}`);
+  }
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     dashboardName: `${Stack.of(scope).stackName}-pipelines`,
     defaultInterval: Duration.hours(6),
@@ -25,11 +38,14 @@ export function addDashboard(scope: Construct, pipelines: readonly StreamPipelin
       width: 18,
       height: 2,
     }),
+    // One list of what is in ALARM now (empty when all is well), not a tile per alarm.
     new cloudwatch.AlarmStatusWidget({
-      title: 'Alarms',
-      alarms: pipelines.flatMap((p) => p.alarms),
+      title: 'In ALARM now',
+      alarms,
+      states: [cloudwatch.AlarmState.ALARM],
+      sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
       width: 6,
-      height: 2,
+      height: 4,
     }),
   );
   for (const p of pipelines) dashboard.addWidgets(...streamRow(p, apiName, stageName));
@@ -58,7 +74,7 @@ function streamRow(p: StreamPipeline, apiName: string, stageName: string): cloud
     right: [
       // Failures by reason code: dimension set [Stream, Reason] (interfaces.md).
       new cloudwatch.MathExpression({
-        expression: `SEARCH('{SystemOneShim,Reason,Stream} MetricName="RecordsProcessingFailed" Stream="${p.name}"', 'Sum', 300)`,
+        expression: `SEARCH('{${TELEMETRY.namespace},${TELEMETRY.reasonDimension},${TELEMETRY.streamDimension}} MetricName="${metricName('RecordsProcessingFailed')}" ${TELEMETRY.streamDimension}="${p.name}"', 'Sum', 300)`,
         label: 'failed by reason',
         usingMetrics: {},
         period: Duration.minutes(5),

@@ -47,6 +47,14 @@ export function partitionKeyVtl(stream: StreamDefinition): string {
 }
 
 /**
+ * VTL that sets `$nl` to a line feed. Every record is the request body plus one `\n`, so that
+ * Firehose's raw backup (source/<stream>/, records concatenated as received) is JSON lines;
+ * the functions accept the trailing newline. Velocity 1.7 has no escapes in string literals,
+ * hence the URL decoding of %0A.
+ */
+export const NEWLINE_VTL = '#set($nl = $util.urlDecode("%0A"))';
+
+/**
  * VTL that sets `$tooLarge` when `bytes` (the UTF-8 size of the base64 texts named in
  * `base64Vars`, added up) exceeds `limit`. A base64 text of n characters with p padding
  * characters holds 3n/4 - p bytes; the comparison is multiplied by 4 to stay in integers.
@@ -64,7 +72,7 @@ function sizeCheckVtl(base64Vars: string[], limit: number): string {
 }
 
 /**
- * Kinesis PutRecord from the request body, byte for byte (base64 in `Data`).
+ * Kinesis PutRecord from the request body, byte for byte, plus a newline (base64 in `Data`).
  *
  * Over the record limit, the template sends no data: API Gateway cannot end a request from a
  * request template, so it sends a PutRecord with an empty partition key, which Kinesis refuses
@@ -76,7 +84,8 @@ export function kinesisRequestTemplate(stream: StreamDefinition, streamNameToken
   return [
     `## ${stream.name}: one System Two event -> Kinesis PutRecord.`,
     partitionKeyVtl(stream),
-    '#set($data = $util.base64Encode($input.body))',
+    NEWLINE_VTL,
+    '#set($data = $util.base64Encode("$input.body$nl"))',
     '#set($keyBytes = $util.base64Encode($pk))',
     sizeCheckVtl(['$data', '$keyBytes'], KINESIS_RECORD_LIMIT_BYTES),
     '#if($tooLarge)',
@@ -95,14 +104,15 @@ export function kinesisRequestTemplate(stream: StreamDefinition, streamNameToken
 }
 
 /**
- * Firehose PutRecord (Direct PUT source) from the request body, byte for byte. Over the
+ * Firehose PutRecord (Direct PUT source) from the request body, byte for byte, plus a newline. Over the
  * 1,000 KiB record limit it names no delivery stream, which Firehose refuses by its request
  * schema (`ValidationException`) unwritten; answered 413 (see kinesisRequestTemplate).
  */
 export function firehoseRequestTemplate(stream: StreamDefinition, deliveryStreamNameToken: string): string {
   return [
     `## ${stream.name}: one System Two event -> Firehose PutRecord (Direct PUT).`,
-    '#set($data = $util.base64Encode($input.body))',
+    NEWLINE_VTL,
+    '#set($data = $util.base64Encode("$input.body$nl"))',
     sizeCheckVtl(['$data'], FIREHOSE_RECORD_LIMIT_BYTES),
     '#if($tooLarge)',
     '## Over the limit: a request Firehose refuses unwritten (no stream name); answered 413.',

@@ -40,7 +40,7 @@ export function acknowledgePipeline(p: StreamPipeline, settings: ShimSettings, b
     "From the bucket's grantPut/grantRead, limited to this stream's prefixes: Firehose needs " +
       'AbortMultipartUpload, GetBucketLocation, ListBucket, ListBucketMultipartUploads, GetObject and PutObject there.',
   );
-  for (const prefix of [`system-one/${p.name}/`, `errors/${p.name}/`]) {
+  for (const prefix of [`system-one/${p.name}/`, `errors/${p.name}/`, `source/${p.name}/`, `source-errors/${p.name}/`]) {
     acknowledge(
       role,
       ID(`IAM5[Resource::${bucketArn}/${prefix}*]`),
@@ -59,6 +59,17 @@ export function acknowledgePipeline(p: StreamPipeline, settings: ShimSettings, b
 
 export function acknowledgeApi(api: IngestApi, settings: ShimSettings): void {
   const stage = api.api.deploymentStage;
+  if (settings.configureApiGatewayAccount) {
+    const role = api.api.node.tryFindChild('CloudWatchRole');
+    if (role) {
+      acknowledge(
+        role,
+        ID('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]'),
+        "API Gateway's account-level logging role (configureApiGatewayAccount): AWS's managed policy for exactly " +
+          'this purpose (create and write log groups of any API of the region, which are not known here).',
+      );
+    }
+  }
   acknowledge(
     stage,
     ID('APIG3'),
@@ -88,12 +99,11 @@ export function acknowledgeApi(api: IngestApi, settings: ShimSettings): void {
   }
 }
 
-export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket, settings: ShimSettings): void {
+export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket): void {
   const bucketArn = bucketArnInFindings(bucket);
   const reason =
-    "From the bucket's grantRead/grantPut on the replay prefixes: the replay reads any object under " +
-    'errors/ and writes System One files under system-one/, as Firehose does.';
-  acknowledgeBucketGrant(role, settings, reason);
+    'The replay reads, writes and moves objects of its own names under errors/ and writes System One files ' +
+    'under system-one/ (as Firehose does): the wildcard is the prefix only, the actions are exactly its calls.';
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/errors/*]`), reason);
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/system-one/*]`), reason);
 }

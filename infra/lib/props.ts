@@ -47,16 +47,44 @@ export interface ShimSettings {
   readonly alarmEmail: string;
   /** Alarm when a delivery stream's oldest record is older than this (DeliveryToS3.DataFreshness). */
   readonly dataFreshnessThresholdSeconds: number;
-  /** Alarm when Firehose's read lag on a Kinesis stream exceeds this (GetRecords.IteratorAgeMilliseconds). */
+  /**
+   * Alarm when Firehose's read lag on a Kinesis stream exceeds this (GetRecords.IteratorAgeMilliseconds);
+   * at most 900 s, so that a reader that stalls or falls behind alarms within 15 minutes.
+   */
   readonly iteratorAgeThresholdSeconds: number;
+  /**
+   * Silence alarm: a stream with no incoming record for this many minutes (a multiple of 5)
+   * alarms; missing data counts as silence. Default 15. See `silenceMinutesByStream`.
+   */
+  readonly silenceMinutes: number;
+  /**
+   * Per-stream silence windows for streams that are quiet at night, as `name=minutes,...`
+   * (e.g. `estimates=720,virtual-requests=720`); minutes a multiple of 5, at most 1440, or 0
+   * for no silence alarm on that stream. Empty: every stream uses `silenceMinutes`.
+   */
+  readonly silenceMinutesByStream: string;
+  /** API 4XX alarm: share of requests answered 4xx (429 throttled, 403 key revoked, 400/413) in percent. */
+  readonly apiClientErrorPercent: number;
+  /** Days after which raw source backups under source/ move to S3 Glacier Flexible Retrieval. */
+  readonly sourceArchiveAfterDays: number;
+  /** Days after which raw source backups under source/ expire (seed 003: kept one year). */
+  readonly sourceRetentionDays: number;
+  /**
+   * Days after which System One files under system-one/ (personal data) expire; 0 (default):
+   * kept until deleted by hand, because the import job may need to re-read any of them.
+   */
+  readonly systemOneRetentionDays: number;
   /** Timeout of every function, seconds (Firehose allows up to 300). */
   readonly functionTimeoutSeconds: number;
   /** API stage name (part of the endpoint URL). */
   readonly apiStageName: string;
-  /** Usage plan steady rate, requests/second. */
-  readonly apiThrottleRateLimit: number;
-  /** Usage plan burst, requests. */
-  readonly apiThrottleBurstLimit: number;
+  /**
+   * Design peak of System Two's events per second over all streams (one request each). The
+   * usage plan (and, with apiAuth iam, the stage's method throttling) allows this rate and a
+   * burst of twice it (at most 5,000, API Gateway's account burst). Default 600: the seeds'
+   * 2M events/hour peak (556/s) with headroom; 10M events/day is 116/s on average.
+   */
+  readonly peakEventsPerSecond: number;
   /** API authentication: API key, IAM (SigV4), or both. */
   readonly apiAuth: ApiAuth;
   /** Also set the region's API Gateway CloudWatch role (an account-wide setting; the role is retained). */
@@ -80,11 +108,16 @@ export const DEFAULTS: ShimSettings = {
   accessLogRetentionDays: 90,
   alarmEmail: '',
   dataFreshnessThresholdSeconds: 900,
-  iteratorAgeThresholdSeconds: 3600,
+  iteratorAgeThresholdSeconds: 600,
+  silenceMinutes: 15,
+  silenceMinutesByStream: '',
+  apiClientErrorPercent: 5,
+  sourceArchiveAfterDays: 30,
+  sourceRetentionDays: 365,
+  systemOneRetentionDays: 0,
   functionTimeoutSeconds: 60,
   apiStageName: 'v1',
-  apiThrottleRateLimit: 50,
-  apiThrottleBurstLimit: 100,
+  peakEventsPerSecond: 600,
   apiAuth: 'api-key',
   configureApiGatewayAccount: false,
 };
@@ -107,10 +140,14 @@ const NUMBER_BOUNDS: Record<NumberKey, [number, number]> = {
   noncurrentVersionRetentionDays: [1, 36500],
   accessLogRetentionDays: [1, 36500],
   dataFreshnessThresholdSeconds: [60, 86400],
-  iteratorAgeThresholdSeconds: [60, 86400],
+  iteratorAgeThresholdSeconds: [60, 900],
+  silenceMinutes: [5, 1440],
+  apiClientErrorPercent: [0.1, 100],
+  sourceArchiveAfterDays: [1, 36500],
+  sourceRetentionDays: [1, 36500],
+  systemOneRetentionDays: [0, 36500],
   functionTimeoutSeconds: [1, 300],
-  apiThrottleRateLimit: [1, 10000],
-  apiThrottleBurstLimit: [1, 5000],
+  peakEventsPerSecond: [1, 10000],
 };
 
 const CHOICES: Partial<Record<keyof ShimSettings, readonly string[]>> = {
@@ -188,6 +225,12 @@ export function validate(s: ShimSettings): ShimSettings {
         `${s.kinesisRetentionHours} h retention (at most a quarter of it): records would expire before anyone acts`,
     );
   }
+  silenceWindows(s);
+  if (s.sourceRetentionDays <= s.sourceArchiveAfterDays) {
+    throw new Error(
+      `setting sourceRetentionDays: ${s.sourceRetentionDays} must be later than sourceArchiveAfterDays (${s.sourceArchiveAfterDays})`,
+    );
+  }
   if (!Number.isInteger(s.destinationBufferSizeMBs)) {
     throw new Error(`setting destinationBufferSizeMBs: ${s.destinationBufferSizeMBs} is not a whole number of MiB`);
   }
@@ -199,6 +242,29 @@ export function validate(s: ShimSettings): ShimSettings {
     throw new Error(`setting alarmEmail: ${s.alarmEmail} is not an e-mail address`);
   }
   return s;
+}
+
+/** The usage plan's (and IAM stage's) rate and burst for the design peak. */
+export function apiThrottle(s: ShimSettings): { rateLimit: number; burstLimit: number } {
+  return { rateLimit: s.peakEventsPerSecond, burstLimit: Math.min(2 * s.peakEventsPerSecond, 5000) };
+}
+
+/** The silence window of each stream named in `silenceMinutesByStream`; throws naming a bad entry. */
+export function silenceWindows(s: ShimSettings): Record<string, number> {
+  const check = (what: string, minutes: number, zeroOk: boolean) => {
+    if (!Number.isInteger(minutes) || minutes % 5 !== 0 || minutes > 1440 || (minutes === 0 && !zeroOk) || minutes < 0) {
+      throw new Error(`setting ${what}: ${minutes} is not a multiple of 5 minutes in [${zeroOk ? 0 : 5}, 1440]`);
+    }
+  };
+  check('silenceMinutes', s.silenceMinutes, false);
+  const out: Record<string, number> = {};
+  for (const entry of s.silenceMinutesByStream.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const m = /^([a-z-]+)=(\d+)$/.exec(entry);
+    if (!m) throw new Error(`setting silenceMinutesByStream: ${entry} is not name=minutes`);
+    check(`silenceMinutesByStream (${m[1]})`, Number(m[2]), true);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 /** Settings from CDK context (strings on the command line), over the profile and the defaults. */

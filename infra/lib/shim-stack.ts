@@ -3,6 +3,7 @@
  * per stream; the ingest API; the dashboard; saved log queries; outputs.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,7 +15,7 @@ import { IngestApi } from './api';
 import { skipCheckov } from './checkov';
 import { addDashboard } from './dashboard';
 import { acknowledgeApi, acknowledgePipeline, acknowledgeReplayRole } from './nag-findings';
-import type { ShimSettings } from './props';
+import { type ShimSettings, silenceWindows } from './props';
 import { addQueryDefinitions, QUERIES_DIR } from './queries';
 import { StreamPipeline } from './stream-pipeline';
 import { pascal, STREAMS, type StreamDefinition } from './streams';
@@ -34,10 +35,13 @@ export class ShimStack extends Stack {
   readonly key: kms.Key;
   readonly alarmTopic: sns.Topic;
   readonly replayRole: iam.Role;
+  readonly apiAlarms: cloudwatch.Alarm[];
+  readonly settings: ShimSettings;
 
   constructor(scope: Construct, id: string, props: ShimStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    this.settings = settings;
 
     this.key = this.createKey();
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
@@ -45,6 +49,17 @@ export class ShimStack extends Stack {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one: without this Allow, the enforceSSL Deny is the
+    // whole policy and CloudWatch cannot publish (no alarm would ever leave CloudWatch).
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     if (settings.alarmEmail !== '') {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
     }
@@ -58,7 +73,12 @@ export class ShimStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    this.pipelines = (props.streams ?? STREAMS).map(
+    const streams = props.streams ?? STREAMS;
+    const silence = silenceWindows(settings);
+    for (const name of Object.keys(silence)) {
+      if (!streams.some((s) => s.name === name)) throw new Error(`setting silenceMinutesByStream: no stream ${name}`);
+    }
+    this.pipelines = streams.map(
       (stream) =>
         new StreamPipeline(this, pascal(stream.name), {
           stream,
@@ -67,11 +87,13 @@ export class ShimStack extends Stack {
           key: this.key,
           firehoseLogGroup,
           alarmTopic: this.alarmTopic,
+          silenceMinutes: silence[stream.name] ?? settings.silenceMinutes,
         }),
     );
     this.api = new IngestApi(this, 'Ingest', { settings, pipelines: this.pipelines, key: this.key });
+    this.apiAlarms = this.api.addAlarms(this.alarmTopic, settings);
     this.replayRole = this.createReplayRole();
-    addDashboard(this, this.pipelines, this.api.apiName, settings.apiStageName);
+    addDashboard(this, this.pipelines, this.api.apiName, settings.apiStageName, this.apiAlarms);
     addQueryDefinitions(
       this,
       this.pipelines.map((p) => p.logGroup),
@@ -80,7 +102,7 @@ export class ShimStack extends Stack {
     this.addOutputs();
     for (const p of this.pipelines) acknowledgePipeline(p, settings, this.dataBucket.node.defaultChild as s3.CfnBucket);
     acknowledgeApi(this.api, settings);
-    acknowledgeReplayRole(this.replayRole, this.dataBucket.node.defaultChild as s3.CfnBucket, settings);
+    acknowledgeReplayRole(this.replayRole, this.dataBucket.node.defaultChild as s3.CfnBucket);
   }
 
   /**
@@ -169,6 +191,26 @@ export class ShimStack extends Stack {
           noncurrentVersionExpiration: Duration.days(settings.noncurrentVersionRetentionDays),
         },
         {
+          // Raw events (README "Raw event backup"): archived, then expired (seed 003: a year).
+          id: 'ArchiveThenExpireSourceBackup',
+          prefix: 'source/',
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(settings.sourceArchiveAfterDays) },
+          ],
+          expiration: Duration.days(settings.sourceRetentionDays),
+          noncurrentVersionExpiration: Duration.days(settings.noncurrentVersionRetentionDays),
+        },
+        ...(settings.systemOneRetentionDays > 0
+          ? [
+              {
+                id: 'ExpireSystemOneFiles',
+                prefix: 'system-one/',
+                expiration: Duration.days(settings.systemOneRetentionDays),
+                noncurrentVersionExpiration: Duration.days(settings.noncurrentVersionRetentionDays),
+              },
+            ]
+          : []),
+        {
           id: 'ExpireNoncurrentVersions',
           noncurrentVersionExpiration: Duration.days(settings.noncurrentVersionRetentionDays),
           expiredObjectDeleteMarker: true,
@@ -179,18 +221,36 @@ export class ShimStack extends Stack {
   }
 
   /**
-   * The identity an operator assumes to replay failed records: read the error output, write
-   * recovered System One files, put records back into the streams. Grants include the key when
-   * the data bucket is SSE-KMS.
+   * The identity an operator assumes for `firehose-local replay`: exactly the calls the replay
+   * makes (local/src/recover.rs, object.rs, kinesis.rs), nothing more. ListObjectsV2 of the
+   * bucket (s3:ListBucket; it also lets a HeadObject of a missing key answer 404, not 403);
+   * Get/Head and Put of objects under errors/ (sources, journals, still-failing records, the
+   * `replayed/` copies) and system-one/ (outputs, looked up before written); Delete under
+   * errors/ (the moved source, the journal); PutRecords on the streams for `--to kinesis:`.
+   * With SSE-KMS, the key for reading and writing.
    */
   private createReplayRole(): iam.Role {
     const role = new iam.Role(this, 'ReplayRole', {
       assumedBy: new iam.AccountRootPrincipal(),
-      description: 'Replay of failed records: read errors/, write system-one/, put records into the streams',
+      description: 'firehose-local replay: read and move errors/, write system-one/, put records into the streams',
     });
-    this.dataBucket.grantRead(role, 'errors/*');
-    this.dataBucket.grantPut(role, 'system-one/*');
-    for (const p of this.pipelines) p.grantPutRecords(role);
+    const objects = (prefix: string) => this.dataBucket.arnForObjects(`${prefix}*`);
+    const statements = [
+      { sid: 'ListTheBucket', actions: ['s3:ListBucket'], resources: [this.dataBucket.bucketArn] },
+      { sid: 'ReadSourcesAndOutputs', actions: ['s3:GetObject'], resources: [objects('errors/'), objects('system-one/')] },
+      { sid: 'WriteOutputsJournalsMoves', actions: ['s3:PutObject'], resources: [objects('errors/'), objects('system-one/')] },
+      { sid: 'MoveSourcesDeleteJournals', actions: ['s3:DeleteObject'], resources: [objects('errors/')] },
+    ];
+    for (const st of statements) role.addToPrincipalPolicy(new iam.PolicyStatement(st));
+    const streams = this.pipelines.flatMap((p) => (p.kinesisStream ? [p.kinesisStream.streamArn] : []));
+    if (streams.length > 0) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRecordsBack', actions: ['kinesis:PutRecords'], resources: streams }));
+    }
+    if (this.settings.dataBucketEncryption === 'sse-kms') {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'DataBucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      );
+    }
     return role;
   }
 
@@ -203,8 +263,21 @@ export class ShimStack extends Stack {
       this.api.api.arnForExecuteApi('POST', '/events/*', this.api.api.deploymentStage.stageName),
       'Resource for execute-api:Invoke in the IAM policy of System Two\'s sender (apiAuth iam)',
     );
-    out('DataBucketName', this.dataBucket.bucketName, 'Bucket receiving system-one/<stream>/ and errors/<stream>/');
+    out('ApiAuthMode', this.settings.apiAuth, 'How System Two authenticates: api-key, iam (SigV4) or iam-and-api-key');
+    out(
+      'DataBucketName',
+      this.dataBucket.bucketName,
+      'Bucket receiving system-one/<stream>/, errors/<stream>/ and the raw events source/<stream>/YYYY/MM/DD/HH/',
+    );
+    out('RawBackupPrefixPattern', 'source/{stream}/YYYY/MM/DD/HH/', 'Raw events per stream and UTC hour: GZIP, JSON lines in arrival order');
     out('AlarmTopicArn', this.alarmTopic.topicArn, 'SNS topic of all alarms');
+    out('AlarmNamePrefix', `${this.stackName}-`, 'Every alarm of the stack is named <AlarmNamePrefix><stream>-<what> or <AlarmNamePrefix>api-<what>');
+    out(
+      'TestAlarmName',
+      this.pipelines[0].alarms.find((a) => a.node.id === 'RecordsProcessingFailedAlarm')!.alarmName,
+      'An alarm safe to toggle (aws cloudwatch set-alarm-state --state-value ALARM) to test that a page arrives',
+    );
+    out('ReplayKinesisTarget', `kinesis:${this.stackName}-{stream}`, 'The --to of firehose-local replay for the Kinesis streams');
     out('ReplayRoleArn', this.replayRole.roleArn, 'Role to assume for replaying failed records');
     out('EncryptionKeyArn', this.key.keyArn, 'The stack key (logs, alarm topic; data bucket with sse-kms): readers need kms:Decrypt on it');
     for (const p of this.pipelines) {
@@ -212,6 +285,7 @@ export class ShimStack extends Stack {
       if (p.kinesisStream) out(`${n}KinesisStreamName`, p.kinesisStream.streamName, `Kinesis stream for ${p.name}`);
       out(`${n}DeliveryStreamName`, p.deliveryStream.ref, `Firehose delivery stream for ${p.name}`);
       out(`${n}FunctionName`, p.fn.functionName, `Transformation function for ${p.name}`);
+      out(`${n}LogGroupName`, p.logGroup.logGroupName, `Log group of the ${p.name} function (JSON lines, EMF metrics)`);
       out(`${n}FunctionArn`, p.liveAlias.functionArn, `The ${p.name} function's live alias (LambdaArn processor parameter)`);
     }
   }

@@ -6,7 +6,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -17,14 +16,22 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { RustFunction } from 'cargo-lambda-cdk';
 import { Construct } from 'constructs';
+import { type ShimAlarmProps, shimAlarm, TWO_OF_THREE } from './alarms';
 import { FUNCTION_SKIPS, skipCheckov } from './checkov';
 import type { ShimSettings } from './props';
 import type { StreamDefinition } from './streams';
+import { metricName, TELEMETRY } from './telemetry';
 
-export const METRIC_NAMESPACE = 'SystemOneShim';
+/** Our EMF namespace, from infra/telemetry.json. */
+export const METRIC_NAMESPACE = TELEMETRY.namespace;
 /** The Cargo workspace root: RustFunction builds `--bin <stream>` from here. */
 export const WORKSPACE_MANIFEST = path.resolve(__dirname, '..', '..', 'Cargo.toml');
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** Where a stream's raw events are kept: `source/<stream>/` then `YYYY/MM/DD/HH/` (UTC). */
+export function sourceBackupPrefix(stream: string): string {
+  return `source/${stream}/`;
+}
 
 export interface StreamPipelineProps {
   readonly stream: StreamDefinition;
@@ -33,6 +40,8 @@ export interface StreamPipelineProps {
   readonly key: kms.IKey;
   readonly firehoseLogGroup: logs.ILogGroup;
   readonly alarmTopic: sns.ITopic;
+  /** Minutes without incoming records before the silence alarm (0: no silence alarm). */
+  readonly silenceMinutes: number;
 }
 
 export class StreamPipeline extends Construct {
@@ -81,6 +90,9 @@ export class StreamPipeline extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { SYSTEM_ONE_TIMEZONE: settings.systemOneTimezone },
+      // Every published version stays when a deploy publishes the next one, so that
+      // `update-alias --function-version <previous>` has a version to go back to.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     // The drift check reads which crate's binary this function runs from here.
     (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata('SystemOneShimBinary', stream.name);
@@ -101,11 +113,13 @@ export class StreamPipeline extends Construct {
       description: `Firehose ${stream.name}: read its source, invoke its processor, write its prefixes and log stream`,
     });
     this.deliveryStream = this.createDeliveryStream(props, this.deliveryRole);
-    this.createAlarms(settings);
+    this.createAlarms(settings, props.silenceMinutes);
   }
 
   private createKinesisStream(settings: ShimSettings): kinesis.Stream {
     const stream = new kinesis.Stream(this, 'Stream', {
+      // `<stack>-<stream>`: the name the runbook's `--to kinesis:<stack>-{stream}` expands to.
+      streamName: `${Stack.of(this).stackName}-${this.name}`,
       streamMode: kinesis.StreamMode.ON_DEMAND,
       encryption: kinesis.StreamEncryption.MANAGED,
       retentionPeriod: Duration.hours(settings.kinesisRetentionHours),
@@ -121,6 +135,8 @@ export class StreamPipeline extends Construct {
     const { settings, bucket } = props;
     const dataPrefix = `system-one/${this.name}/`;
     const errorPrefix = `errors/${this.name}/`;
+    const sourcePrefix = sourceBackupPrefix(this.name);
+    const sourceErrorPrefix = `source-errors/${this.name}/`;
     this.kinesisStream?.grantRead(role);
     this.liveAlias.grantInvoke(role);
     // No grant covers lambda:GetFunctionConfiguration, which Firehose calls on its processor.
@@ -130,7 +146,7 @@ export class StreamPipeline extends Construct {
         resources: [this.fn.functionArn, this.liveAlias.functionArn],
       }),
     );
-    for (const prefix of [dataPrefix, errorPrefix]) {
+    for (const prefix of [dataPrefix, errorPrefix, sourcePrefix, sourceErrorPrefix]) {
       bucket.grantPut(role, `${prefix}*`);
       bucket.grantRead(role, `${prefix}*`);
     }
@@ -140,6 +156,15 @@ export class StreamPipeline extends Construct {
       logStreamName: `${this.name}-DestinationDelivery`,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const backupLogStream = new logs.LogStream(this, 'BackupLogStream', {
+      logGroup: props.firehoseLogGroup,
+      logStreamName: `${this.name}-BackupDelivery`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // With SSE-KMS, Firehose encrypts what it writes with the stack's key (the grants on the
+    // bucket above include the key).
+    const encryptionConfiguration =
+      settings.dataBucketEncryption === 'sse-kms' ? { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } } : undefined;
 
     const ds = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
       deliveryStreamType: this.kinesisStream ? 'KinesisStreamAsSource' : 'DirectPut',
@@ -153,12 +178,7 @@ export class StreamPipeline extends Construct {
         prefix: `${dataPrefix}!{timestamp:yyyy/MM/dd/HH}/`,
         errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
         compressionFormat: 'UNCOMPRESSED',
-        // With SSE-KMS, Firehose encrypts what it writes with the stack's key (the grants
-        // on the bucket above include the key).
-        encryptionConfiguration:
-          settings.dataBucketEncryption === 'sse-kms'
-            ? { kmsEncryptionConfig: { awskmsKeyArn: props.key.keyArn } }
-            : undefined,
+        encryptionConfiguration,
         bufferingHints: {
           sizeInMBs: settings.destinationBufferSizeMBs,
           intervalInSeconds: settings.destinationBufferIntervalSeconds,
@@ -167,6 +187,27 @@ export class StreamPipeline extends Construct {
           enabled: true,
           logGroupName: props.firehoseLogGroup.logGroupName,
           logStreamName: logStream.logStreamName,
+        },
+        // Every raw event as received, before the transformation (README "Raw event backup"):
+        // records concatenated in arrival order (JSON lines: the API ends each with a newline),
+        // GZIP, under source/<stream>/YYYY/MM/DD/HH/.
+        s3BackupMode: 'Enabled',
+        s3BackupConfiguration: {
+          bucketArn: bucket.bucketArn,
+          roleArn: role.roleArn,
+          prefix: `${sourcePrefix}!{timestamp:yyyy/MM/dd/HH}/`,
+          errorOutputPrefix: `${sourceErrorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
+          compressionFormat: 'GZIP',
+          encryptionConfiguration,
+          bufferingHints: {
+            sizeInMBs: settings.destinationBufferSizeMBs,
+            intervalInSeconds: settings.destinationBufferIntervalSeconds,
+          },
+          cloudWatchLoggingOptions: {
+            enabled: true,
+            logGroupName: props.firehoseLogGroup.logGroupName,
+            logStreamName: backupLogStream.logStreamName,
+          },
         },
         processingConfiguration: {
           enabled: true,
@@ -210,115 +251,132 @@ export class StreamPipeline extends Construct {
   shimMetric(name: string, statistic = 'Sum'): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,
-      metricName: name,
-      dimensionsMap: { Stream: this.name },
+      metricName: metricName(name),
+      dimensionsMap: { [TELEMETRY.streamDimension]: this.name },
       statistic,
       period: FIVE_MINUTES,
     });
   }
 
-  private alarm(
-    suffix: string,
-    description: string,
-    metric: cloudwatch.IMetric,
-    threshold: number,
-    comparison = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    missing = cloudwatch.TreatMissingData.NOT_BREACHING,
-  ): cloudwatch.Alarm {
-    const id = suffix
-      .split('-')
-      .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
-      .join('');
-    const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
-      alarmName: `${Stack.of(this).stackName}-${this.name}-${suffix}`,
-      alarmDescription: description,
-      metric,
-      threshold,
-      comparisonOperator: comparison,
-      evaluationPeriods: 1,
-      treatMissingData: missing,
-    });
-    alarm.addAlarmAction(new cwActions.SnsAction(this.topic));
-    alarm.addOkAction(new cwActions.SnsAction(this.topic));
+  private alarm(suffix: string, props: Omit<ShimAlarmProps, 'name'>): cloudwatch.Alarm {
+    const alarm = shimAlarm(this, suffix, this.topic, { ...props, name: `${this.name}-${suffix}` });
     this.alarms.push(alarm);
     return alarm;
   }
 
-  private createAlarms(settings: ShimSettings): void {
+  /**
+   * One alarm per way records of this stream stop reaching System One (README "Alarms": the
+   * time-to-alarm table). What Firehose or Lambda retries away pages only on 2 of 3 datapoints.
+   */
+  private createAlarms(settings: ShimSettings, silenceMinutes: number): void {
     const s = this.name;
     const period = { period: FIVE_MINUTES };
-    this.alarm(
-      'processing-failing',
-      `Firehose could not run the ${s} processor successfully (ExecuteProcessing.Success < 1: throttled, ` +
-        `access denied, timeout, bad response). Batches go to errors/${s}/processing-failed/ after the retries.`,
-      this.firehoseMetric('ExecuteProcessing.Success', 'Minimum'),
-      1,
-      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    );
-    this.alarm(
-      'function-errors',
-      `The ${s} processor returned an error to Firehose (the batch is retried, then written to errors/).`,
-      this.fn.metricErrors({ ...period, statistic: 'Sum' }),
-      0,
-    );
-    this.alarm(
-      'function-throttles',
-      `Lambda throttled invocations of the ${s} processor (account concurrency exhausted).`,
-      this.fn.metricThrottles({ ...period, statistic: 'Sum' }),
-      0,
-    );
-    this.alarm(
-      'function-duration',
-      `An invocation of the ${s} processor ran longer than 80% of its ${settings.functionTimeoutSeconds} s timeout.`,
-      this.fn.metricDuration({ ...period, statistic: 'Maximum' }),
-      settings.functionTimeoutSeconds * 1000 * 0.8,
-    );
-    this.alarm(
-      'data-freshness',
-      `Records of the ${s} delivery stream wait longer than ${settings.dataFreshnessThresholdSeconds} s to reach S3.`,
-      this.firehoseMetric('DeliveryToS3.DataFreshness', 'Maximum'),
-      settings.dataFreshnessThresholdSeconds,
-    );
-    this.alarm(
-      'records-processing-failed',
-      `The ${s} processor marked records ProcessingFailed (they go to errors/${s}/processing-failed/).`,
-      this.shimMetric('RecordsProcessingFailed'),
-      0,
-    );
-    if (this.kinesisStream) {
-      this.alarm(
-        'iterator-age',
-        `Firehose lags more than ${settings.iteratorAgeThresholdSeconds} s behind the ${s} Kinesis stream ` +
-          `(retention ${settings.kinesisRetentionHours} h: unread records expire after that). No data = nobody reads.`,
-        this.kinesisStream.metricGetRecordsIteratorAgeMilliseconds({ ...period, statistic: 'Maximum' }),
-        settings.iteratorAgeThresholdSeconds * 1000,
-        cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        cloudwatch.TreatMissingData.BREACHING,
-      );
-      this.alarm(
-        'write-throttled',
-        `Kinesis refused writes to the ${s} stream (WriteProvisionedThroughputExceeded): the API answered 429.`,
-        this.kinesisStream.metricWriteProvisionedThroughputExceeded({ ...period, statistic: 'Sum' }),
-        0,
-      );
-    } else {
-      this.alarm(
-        'put-throttled',
-        `Firehose throttled Direct PUT records of the ${s} stream (ThrottledRecords): the API answered 5xx.`,
-        this.firehoseMetric('ThrottledRecords', 'Sum'),
-        0,
-      );
+    const LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
+    this.alarm('processing-failing', {
+      description:
+        `Firehose could not run the ${s} processor successfully (ExecuteProcessing.Success < 1 in 2 of 3 periods: ` +
+        `throttled, access denied, timeout, bad response). Batches go to errors/${s}/processing-failed/ after the retries.`,
+      metric: this.firehoseMetric('ExecuteProcessing.Success', 'Minimum'),
+      threshold: 1,
+      comparison: LT,
+      ...TWO_OF_THREE,
+    });
+    this.alarm('function-errors', {
+      description: `The ${s} processor returned an error to Firehose (the batch is retried, then written to errors/).`,
+      metric: this.fn.metricErrors({ ...period, statistic: 'Sum' }),
+      threshold: 0,
+    });
+    this.alarm('function-throttles', {
+      description: `Lambda throttled invocations of the ${s} processor in 2 of 3 periods (account concurrency exhausted).`,
+      metric: this.fn.metricThrottles({ ...period, statistic: 'Sum' }),
+      threshold: 0,
+      ...TWO_OF_THREE,
+    });
+    this.alarm('data-freshness', {
+      description: `Records of the ${s} delivery stream wait longer than ${settings.dataFreshnessThresholdSeconds} s to reach S3.`,
+      metric: this.firehoseMetric('DeliveryToS3.DataFreshness', 'Maximum'),
+      threshold: settings.dataFreshnessThresholdSeconds,
+    });
+    this.alarm('delivery-failing', {
+      description:
+        `No delivery of the ${s} stream to S3 succeeded in 2 of 3 periods (DeliveryToS3.Success max < 1): ` +
+        'S3 or KMS access denied, bucket gone. Firehose retries for 24 h, then writes errors/ (if it can).',
+      metric: this.firehoseMetric('DeliveryToS3.Success', 'Maximum'),
+      threshold: 1,
+      comparison: LT,
+      ...TWO_OF_THREE,
+    });
+    this.alarm('backup-failing', {
+      description: `No raw-event backup of the ${s} stream to source/${s}/ succeeded in 2 of 3 periods (BackupToS3.Success max < 1).`,
+      metric: this.firehoseMetric('BackupToS3.Success', 'Maximum'),
+      threshold: 1,
+      comparison: LT,
+      ...TWO_OF_THREE,
+    });
+    this.alarm('records-processing-failed', {
+      description: `The ${s} processor marked records ProcessingFailed (they go to errors/${s}/processing-failed/).`,
+      metric: this.shimMetric('RecordsProcessingFailed'),
+      threshold: 0,
+    });
+    if (silenceMinutes > 0) {
+      const periods = silenceMinutes / 5;
+      this.alarm('silent', {
+        description:
+          `No ${s} event came in for ${silenceMinutes} minutes (missing data counts): System Two stopped sending, ` +
+          'its key or role was revoked, or the API is down. Relax per stream with silenceMinutesByStream.',
+        metric: this.kinesisStream
+          ? this.kinesisStream.metricIncomingRecords({ ...period, statistic: 'Sum' })
+          : this.firehoseMetric('IncomingRecords', 'Sum'),
+        threshold: 1,
+        comparison: LT,
+        missing: cloudwatch.TreatMissingData.BREACHING,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+      });
     }
-  }
-
-  /** API Gateway 5XXError of POST /events/<stream> (needs the stage's detailed metrics). */
-  addApiAlarm(apiName: string, stageName: string): void {
-    this.alarm(
-      'api-5xx',
-      `POST /events/${this.name} answered 5xx (integration fault or the stream unavailable): System Two retries, check the access log.`,
-      this.apiMetric('5XXError', apiName, stageName),
-      0,
-    );
+    if (this.kinesisStream) {
+      this.alarm('read-lag', {
+        description:
+          `Firehose lags more than ${settings.iteratorAgeThresholdSeconds} s behind the ${s} Kinesis stream, or does not ` +
+          `read it at all (no data = nobody reads). Retention ${settings.kinesisRetentionHours} h: unread records expire after that.`,
+        metric: this.kinesisStream.metricGetRecordsIteratorAgeMilliseconds({ ...period, statistic: 'Maximum' }),
+        threshold: settings.iteratorAgeThresholdSeconds * 1000,
+        missing: cloudwatch.TreatMissingData.BREACHING,
+      });
+      this.alarm('write-throttled', {
+        description: `Kinesis refused writes to the ${s} stream in 2 of 3 periods (WriteProvisionedThroughputExceeded): the API answered 429.`,
+        metric: this.kinesisStream.metricWriteProvisionedThroughputExceeded({ ...period, statistic: 'Sum' }),
+        threshold: 0,
+        ...TWO_OF_THREE,
+      });
+    } else {
+      this.alarm('put-throttled', {
+        description: `Firehose throttled Direct PUT records of the ${s} stream in 2 of 3 periods (ThrottledRecords): the API answered 502.`,
+        metric: this.firehoseMetric('ThrottledRecords', 'Sum'),
+        threshold: 0,
+        ...TWO_OF_THREE,
+      });
+      this.alarm('put-quota', {
+        description:
+          `The ${s} delivery stream used more than 80% of a Direct PUT quota (bytes, records or requests per second) ` +
+          'in 2 of 3 periods: request a quota increase before Firehose throttles.',
+        metric: new cloudwatch.MathExpression({
+          expression: 'MAX([bytes / 300 / bytesLimit, records / 300 / recordsLimit, puts / 300 / putsLimit])',
+          usingMetrics: {
+            bytes: this.firehoseMetric('IncomingBytes', 'Sum'),
+            bytesLimit: this.firehoseMetric('BytesPerSecondLimit', 'Minimum'),
+            records: this.firehoseMetric('IncomingRecords', 'Sum'),
+            recordsLimit: this.firehoseMetric('RecordsPerSecondLimit', 'Minimum'),
+            puts: this.firehoseMetric('IncomingPutRequests', 'Sum'),
+            putsLimit: this.firehoseMetric('PutRequestsPerSecondLimit', 'Minimum'),
+          },
+          label: 'share of the tightest Direct PUT quota',
+          period: FIVE_MINUTES,
+        }),
+        threshold: 0.8,
+        ...TWO_OF_THREE,
+      });
+    }
   }
 
   apiMetric(name: string, apiName: string, stageName: string, statistic = 'Sum'): cloudwatch.Metric {

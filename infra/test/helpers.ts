@@ -1,5 +1,11 @@
-/** Synthesizes the stack for assertions, without building Rust (bundling skipped as in infra/synth). */
-import { App } from 'aws-cdk-lib';
+/**
+ * Synthesizes the stack for assertions, without building Rust (bundling skipped as in
+ * infra/synth), with cdk-nag's AwsSolutions pack on as in bin/app.ts: a finding not
+ * acknowledged in lib/nag-findings.ts fails the synth, so every variant a test builds is
+ * also one that deploys past the nag gate.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FEATURE_FLAGS } from '../lib/feature-flags';
 import { type ShimSettings, settingsFor } from '../lib/props';
@@ -9,7 +15,9 @@ export const STACK = 'shim-test';
 
 export function build(settings: Partial<ShimSettings> = {}, extra: Partial<ShimStackProps> = {}): ShimStack {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] }, analyticsReporting: false });
-  return new ShimStack(app, STACK, { settings: settingsFor(settings), ...extra });
+  const stack = new ShimStack(app, STACK, { settings: settingsFor(settings), ...extra });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
 }
 
 export function synth(

@@ -138,6 +138,45 @@ describe('functions, versions and the live alias', () => {
     const after = Object.keys(resources(t, 'AWS::Lambda::Version')).sort();
     assert.equal(after.filter((v) => before.includes(v)).length, 0);
   });
+  it('published versions are retained, and a second synth with changed code keeps the old version', () => {
+    for (const v of Object.values(versions)) {
+      assert.equal(v.DeletionPolicy, 'Retain');
+      assert.equal(v.UpdateReplacePolicy, 'Retain');
+    }
+    // "changed code": a changed function configuration publishes a new version resource; the
+    // old one is Retain, so CloudFormation leaves it when it drops it from the template.
+    const { template: t } = synth({ systemOneTimezone: 'Europe/Berlin' });
+    const after = resources(t, 'AWS::Lambda::Version');
+    assert.equal(Object.keys(after).filter((id) => id in versions).length, 0, 'new versions');
+    for (const v of Object.values(after)) assert.equal(v.DeletionPolicy, 'Retain');
+  });
+  it('every delivery stream keeps every raw event: GZIP under source/<stream>/YYYY/MM/DD/HH/, bucket encryption', () => {
+    for (const kms of [false, true]) {
+      const { template: t } = synth(kms ? { dataBucketEncryption: 'sse-kms' } : {});
+      for (const ds of Object.values(resources(t, 'AWS::KinesisFirehose::DeliveryStream'))) {
+        const dest = ds.Properties.ExtendedS3DestinationConfiguration;
+        const stream = dest.Prefix.split('/')[1];
+        assert.equal(dest.S3BackupMode, 'Enabled');
+        const b = dest.S3BackupConfiguration;
+        assert.equal(b.Prefix, `source/${stream}/!{timestamp:yyyy/MM/dd/HH}/`);
+        assert.equal(b.CompressionFormat, 'GZIP');
+        assert.deepEqual(b.BucketARN, dest.BucketARN);
+        assert.deepEqual(b.EncryptionConfiguration, dest.EncryptionConfiguration);
+        if (kms) assert.ok(b.EncryptionConfiguration.KMSEncryptionConfig);
+      }
+    }
+  });
+  it('source/ is archived then expired (defaults 30 and 365 days), system-one/ kept unless asked', () => {
+    const rules = (t: Template) =>
+      Object.entries(resources(t, 'AWS::S3::Bucket')).find(([id]) => id.startsWith('DataBucket'))![1].Properties.LifecycleConfiguration.Rules;
+    const source = rules(template).find((r: any) => r.Prefix === 'source/');
+    assert.deepEqual(source.Transitions, [{ StorageClass: 'GLACIER', TransitionInDays: 30 }]);
+    assert.equal(source.ExpirationInDays, 365);
+    assert.equal(rules(template).find((r: any) => r.Prefix === 'system-one/'), undefined);
+    const r2 = rules(synth({ systemOneRetentionDays: 400, sourceRetentionDays: 730 }).template);
+    assert.equal(r2.find((r: any) => r.Prefix === 'system-one/').ExpirationInDays, 400);
+    assert.equal(r2.find((r: any) => r.Prefix === 'source/').ExpirationInDays, 730);
+  });
   it('processor and destination buffering are settings', () => {
     const { template: t } = synth({
       processorBufferSizeMBs: 0.5,
@@ -202,7 +241,7 @@ describe('API: partition key, 413, auth', () => {
       assert.equal(m.Properties.ApiKeyRequired, true);
     }
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 50, BurstLimit: 100 } });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 600, BurstLimit: 1200 } });
     template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
   });
   for (const [apiAuth, title, apiKey] of [
@@ -216,8 +255,16 @@ describe('API: partition key, 413, auth', () => {
         assert.equal(m.Properties.ApiKeyRequired, apiKey);
       }
       t.resourceCountIs('AWS::ApiGateway::ApiKey', apiKey ? 1 : 0);
+      // without a usage plan key, the stage's own method throttling holds the design peak
+      t.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 600, ThrottlingBurstLimit: 1200 }],
+      });
     });
   }
+  it('throttling follows peakEventsPerSecond (burst twice, at most 5,000)', () => {
+    const { template: t } = synth({ peakEventsPerSecond: 3000, apiAuth: 'iam' });
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 3000, BurstLimit: 5000 } });
+  });
   it('the deployment fingerprint covers gateway responses and resolved intrinsics', () => {
     const deploymentId = (t: Template) => Object.keys(resources(t, 'AWS::ApiGateway::Deployment'))[0];
     const base = deploymentId(template);
@@ -230,6 +277,26 @@ describe('API: partition key, 413, auth', () => {
     // a change of one method's mapping template (holding resolved Refs) redeploys
     const rekeyed = STREAMS.map((st) => (st.name === 'orders' ? { ...st, key: [['orderId', 'order_id'] as const] } : st));
     assert.notEqual(deploymentId(synth({}, { streams: rekeyed }).template), base, 'a mapping template change redeploys');
+  });
+});
+
+describe('outputs an operator tool reads', () => {
+  it('auth mode, log groups, alarm prefix, a test alarm, the replay target, per-stream names', () => {
+    const { template } = synth();
+    const outputs = template.toJSON().Outputs;
+    for (const name of ['ApiEndpoint', 'ApiKeyId', 'ApiInvokeArn', 'ApiAuthMode', 'DataBucketName', 'AlarmTopicArn', 'AlarmNamePrefix', 'TestAlarmName', 'ReplayKinesisTarget', 'ReplayRoleArn', 'EncryptionKeyArn', 'RawBackupPrefixPattern']) {
+      assert.ok(outputs[name], name);
+    }
+    assert.equal(outputs.ApiAuthMode.Value, 'api-key');
+    assert.equal(outputs.AlarmNamePrefix.Value, 'shim-test-');
+    assert.ok(refOf(outputs.TestAlarmName.Value)!.startsWith('CustomersRecordsProcessingFailedAlarm'));
+    assert.equal(outputs.ReplayKinesisTarget.Value, 'kinesis:shim-test-{stream}');
+    for (const s of STREAMS) {
+      const n = s.name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+      for (const o of ['KinesisStreamName', 'DeliveryStreamName', 'FunctionName', 'FunctionArn', 'LogGroupName']) assert.ok(outputs[`${n}${o}`], `${n}${o}`);
+    }
+    const streams = Object.values(resources(template, 'AWS::Kinesis::Stream')).map((r) => r.Properties.Name).sort();
+    assert.deepEqual(streams, STREAMS.map((s) => `shim-test-${s.name}`).sort(), 'the names the runbook expands');
   });
 });
 
@@ -334,5 +401,17 @@ describe('settings', () => {
     assert.throws(() => validate({ ...DEFAULTS, processorBufferIntervalSeconds: 901 }), /processorBufferIntervalSeconds/);
     assert.throws(() => validate({ ...DEFAULTS, logRetentionDays: 2 }), /logRetentionDays/);
     assert.throws(() => validate({ ...DEFAULTS, apiAuth: 'none' as never }), /apiAuth/);
+  });
+});
+
+describe('cdk-nag is on in these tests', () => {
+  it('an unacknowledged AwsSolutions finding fails the synth', async () => {
+    const stack = build();
+    const { Queue } = await import('aws-cdk-lib/aws-sqs');
+    new Queue(stack, 'UnencryptedQueue');
+    assert.throws(() => Template.fromStack(stack), /Validation failed/);
+  });
+  it('the fresh-region variant (configureApiGatewayAccount) passes it', () => {
+    assert.doesNotThrow(() => synth({ configureApiGatewayAccount: true, apiAuth: 'iam' }));
   });
 });
