@@ -26,6 +26,7 @@ pub mod kinesis;
 pub mod layout;
 pub mod object;
 pub mod pipeline;
+pub mod reconcile;
 pub mod recover;
 pub mod replay;
 pub mod route;
