@@ -5,11 +5,14 @@
 //! Splitting a backup object: Firehose's source backup writes records one after the other with
 //! no separator (or with `\n` when the delivery stream adds one); a record is one JSON value.
 //! From each record's start (white space between records skipped), one JSON value is read; the
-//! record is exactly its bytes. Where no JSON value can be read there, the record is everything
-//! up to the next `\n` (or to the end of the object): exact for newline-delimited objects and
-//! for a non-JSON record that is last; in an object without separators a non-JSON record swallows
-//! the records after it up to the next `\n`, and that one record then fails the transform as it
-//! failed in Firehose (its bytes, and so its error-output match, may differ).
+//! record is exactly its bytes. Where no JSON value can be read there (a record that is not
+//! JSON, or not UTF-8, or truncated), the record runs to whichever comes first: the next `\n`,
+//! or the next `{` that starts a JSON object with an envelope member (`schemaVersion`,
+//! `schema_version`, `eventType`, `event_type`) at its top level, which is how every System Two
+//! event starts. Exact for newline-delimited objects; without separators it is exact unless a
+//! broken record itself holds a complete envelope object, or a record is valid JSON followed by
+//! stray bytes (then the value and the stray bytes count as two records, both failing or one
+//! unexpected line): such records show up in the report, never silently.
 
 use std::io::Read;
 
@@ -31,6 +34,32 @@ pub fn decompress(stored: Vec<u8>) -> Result<Vec<u8>, std::io::Error> {
     Ok(content)
 }
 
+/// The length of a record that is not JSON at the start of `bytes`: to the next `\n` or the
+/// next envelope, whichever comes first.
+fn broken_record_length(bytes: &[u8]) -> usize {
+    let line_end = bytes.iter().position(|byte| *byte == b'\n').unwrap_or(bytes.len());
+    let line = bytes.get(..line_end).unwrap_or(bytes);
+    line.iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, byte)| **byte == b'{')
+        .map(|(at, _)| at)
+        .find(|at| bytes.get(*at..).is_some_and(starts_with_envelope))
+        .unwrap_or(line_end)
+}
+
+/// Whether `bytes` start with a JSON object that has an envelope member at its top level.
+fn starts_with_envelope(bytes: &[u8]) -> bool {
+    let mut values =
+        serde_json::Deserializer::from_slice(bytes).into_iter::<std::collections::HashMap<String, IgnoredAny>>();
+    match values.next() {
+        Some(Ok(members)) => ["schemaVersion", "schema_version", "eventType", "event_type"]
+            .iter()
+            .any(|name| members.contains_key(*name)),
+        _ => false,
+    }
+}
+
 /// The records of a backup object, each as the stream received it.
 pub fn records(content: &[u8]) -> Vec<&[u8]> {
     let mut records = Vec::new();
@@ -39,8 +68,7 @@ pub fn records(content: &[u8]) -> Vec<&[u8]> {
         let Some(skip) = rest.iter().position(|byte| !byte.is_ascii_whitespace()) else { break };
         start += skip;
         let rest = content.get(start..).unwrap_or_default();
-        let length =
-            json_value_length(rest).unwrap_or_else(|| rest.iter().position(|b| *b == b'\n').unwrap_or(rest.len()));
+        let length = json_value_length(rest).unwrap_or_else(|| broken_record_length(rest));
         records.push(rest.get(..length).unwrap_or(rest));
         start += length.max(1);
     }
@@ -107,6 +135,17 @@ mod tests {
     fn a_record_that_is_not_json_runs_to_the_next_newline() {
         let expected: Vec<&[u8]> = vec![b"{\"a\":1}", b"not json {\"b\":2}", b"{\"c\":3", b"{\"d\":4}", b"x"];
         assert_eq!(records(b"{\"a\":1}not json {\"b\":2}\n{\"c\":3\n{\"d\":4}x"), expected);
+    }
+
+    #[test]
+    fn a_broken_record_without_separators_runs_to_the_next_envelope() {
+        let truncated = br#"{"schemaVersion":2,"eventType":"a","data":{"x":1"#;
+        let next = br#"{"schemaVersion":2,"eventType":"b","data":{}}"#;
+        let v1 = br#"{"event_type":"c"}"#;
+        let not_utf8 = b"{\"eventType\":\"\xff\"}";
+        let content = [&truncated[..], next, b"not json", v1, not_utf8, next].concat();
+        let expected: Vec<&[u8]> = vec![truncated, next, b"not json", v1, not_utf8, next];
+        assert_eq!(records(&content), expected);
     }
 
     #[test]
