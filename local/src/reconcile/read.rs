@@ -7,12 +7,14 @@
 //! From each record's start (white space between records skipped), one JSON value is read; the
 //! record is exactly its bytes. Where no JSON value can be read there (a record that is not
 //! JSON, or not UTF-8, or truncated), the record runs to whichever comes first: the next `\n`,
-//! or the next `{` that starts a JSON object with an envelope member (`schemaVersion`,
-//! `schema_version`, `eventType`, `event_type`) at its top level, which is how every System Two
-//! event starts. Exact for newline-delimited objects; without separators it is exact unless a
-//! broken record itself holds a complete envelope object, or a record is valid JSON followed by
-//! stray bytes (then the value and the stray bytes count as two records, both failing or one
-//! unexpected line): such records show up in the report, never silently.
+//! or the next `{` that starts an event: its first member is an envelope member
+//! (`schemaVersion`, `schema_version`, `eventType`, `event_type`, `eventId`, `event_id`; so a
+//! truncated event counts), or it is a complete JSON object with one at its top level.
+//!
+//! Exact for newline-delimited objects. Without separators it is exact unless a broken record
+//! itself holds such an event start, or a valid value is followed by stray bytes (then the
+//! value and the stray bytes count as two records): such records show up in the report as
+//! missing and unexpected, never silently.
 
 use std::io::Read;
 
@@ -48,16 +50,39 @@ fn broken_record_length(bytes: &[u8]) -> usize {
         .unwrap_or(line_end)
 }
 
-/// Whether `bytes` start with a JSON object that has an envelope member at its top level.
+/// The envelope's members in both connector versions: one of them first, or one of them at the
+/// top level of a complete object, marks the start of an event.
+const ENVELOPE_MEMBERS: [&str; 6] =
+    ["schemaVersion", "schema_version", "eventType", "event_type", "eventId", "event_id"];
+
+/// Whether `bytes` start an event: a `{` whose first member is an envelope member (so a
+/// truncated event still counts), or a complete JSON object with an envelope member at its top
+/// level.
 fn starts_with_envelope(bytes: &[u8]) -> bool {
+    if first_member(bytes).is_some_and(|name| ENVELOPE_MEMBERS.iter().any(|member| member.as_bytes() == name)) {
+        return true;
+    }
     let mut values =
         serde_json::Deserializer::from_slice(bytes).into_iter::<std::collections::HashMap<String, IgnoredAny>>();
     match values.next() {
-        Some(Ok(members)) => ["schemaVersion", "schema_version", "eventType", "event_type"]
-            .iter()
-            .any(|name| members.contains_key(*name)),
+        Some(Ok(members)) => ENVELOPE_MEMBERS.iter().any(|name| members.contains_key(*name)),
         _ => false,
     }
+}
+
+/// The name of the first member of the object `bytes` start with (`{`, white space, a string
+/// without escapes, white space, `:`), as written.
+fn first_member(bytes: &[u8]) -> Option<&[u8]> {
+    let skip =
+        |at: usize| at + bytes.get(at..).map_or(0, |rest| rest.iter().take_while(|b| b.is_ascii_whitespace()).count());
+    let open = skip(1);
+    if bytes.first() != Some(&b'{') || bytes.get(open) != Some(&b'"') {
+        return None;
+    }
+    let rest = bytes.get(open + 1..)?;
+    let length = rest.iter().position(|byte| *byte == b'"' || *byte == b'\\')?;
+    let colon = skip(open + 1 + length + 1);
+    (rest.get(length) == Some(&b'"') && bytes.get(colon) == Some(&b':')).then(|| rest.get(..length)).flatten()
 }
 
 /// The records of a backup object, each as the stream received it.
@@ -143,8 +168,9 @@ mod tests {
         let next = br#"{"schemaVersion":2,"eventType":"b","data":{}}"#;
         let v1 = br#"{"event_type":"c"}"#;
         let not_utf8 = b"{\"eventType\":\"\xff\"}";
-        let content = [&truncated[..], next, b"not json", v1, not_utf8, next].concat();
-        let expected: Vec<&[u8]> = vec![truncated, next, b"not json", v1, not_utf8, next];
+        let spaced_truncated = br#"{ "schemaVersion": 2, "eventType": "a", "data": {"#;
+        let content = [&truncated[..], spaced_truncated, next, b"not json", v1, not_utf8, next].concat();
+        let expected: Vec<&[u8]> = vec![truncated, spaced_truncated, next, b"not json", v1, not_utf8, next];
         assert_eq!(records(&content), expected);
     }
 
