@@ -10,6 +10,7 @@ use shim::Stream;
 
 use super::*;
 use crate::{Clock, Lane, Pipeline, Settings};
+use shim::Transformer;
 
 /// Backup objects as Firehose writes them: records with no separator, or one a line; gzip or not.
 #[derive(Debug, Clone, Copy)]
@@ -254,4 +255,48 @@ fn a_record_whose_line_is_in_the_error_output_is_not_lost() {
     let (report, _) = reconcile(&store, &options).unwrap();
     assert!(report.counts.clean(), "{}", report.table());
     assert_eq!(report.counts.in_error_output, 1);
+}
+
+#[test]
+fn output_filed_in_the_hour_before_its_backup_is_accounted_for_too() {
+    let dir = tempfile::tempdir().unwrap();
+    deliver(dir.path(), Stream::Invoices, at("2026-11-20T16:00:10Z"), at("2026-11-20T15:59:50Z"), PLAIN);
+    let store = FolderStore::new(dir.path());
+    for (from, to, records) in [
+        ("2026-11-20T15:00:00Z", "2026-11-20T16:00:00Z", 0),
+        ("2026-11-20T16:00:00Z", "2026-11-20T17:00:00Z", samples(Stream::Invoices).len()),
+    ] {
+        let mut options = options(from, to);
+        options.streams = vec![Stream::Invoices];
+        let (report, _) = reconcile(&store, &options).unwrap();
+        assert!(report.counts.clean(), "{}", report.table());
+        assert_eq!(report.counts.records, records as u64);
+    }
+}
+
+#[test]
+fn the_table_shows_each_finding_with_its_object() {
+    let mut store = MemoryStore::new();
+    let records = samples(Stream::Customers);
+    store.put("source/customers/2026/11/20/15/b", [records[0].as_slice(), b"\n", b"not json\n"].concat());
+    let mut options = options(HOUR, HOUR);
+    options.streams = vec![Stream::Customers];
+    let (report, plan) = reconcile(&store, &options).unwrap();
+    let line =
+        match expect::expected(&Transformer::new(Stream::Customers, options.config.clone()).unwrap(), &records[0]) {
+            expect::Expected::Line(line) => String::from_utf8(line).unwrap(),
+            other => panic!("{other:?}"),
+        };
+    let expected = format!(
+        "stream               hour                 records  missing unexpected differing in-errors\n\
+         customers            2026-11-20T15:00Z          2        2          0         0         0\n\
+         customers            all                        2        2          0         0         0\n\
+         total                2026-11-20T15:00Z .. 2026-11-20T16:00Z         2        2          0         0         0\n\
+         customers 2026-11-20T15:00Z missing-line source/customers/2026/11/20/15/b\n    expected:  {}\n\
+         customers 2026-11-20T15:00Z missing-failure source/customers/2026/11/20/15/b\n    expected:  bm90IGpzb24=\n",
+        line.trim_end()
+    );
+    assert_eq!(report.table(), expected);
+    let kinds: Vec<RepairKind> = plan.iter().map(|object| object.kind).collect();
+    assert_eq!(kinds, [RepairKind::MissingLines, RepairKind::MissingFailures]);
 }
