@@ -28,6 +28,7 @@ pub mod kinesis;
 pub mod layout;
 pub mod location;
 pub mod pipeline;
+pub mod reconcile;
 pub mod replay;
 pub mod route;
 pub mod run;
