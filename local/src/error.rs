@@ -132,6 +132,11 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A reconcile that could not read what it must (the message names the bucket and key or
+    /// the path, and the AWS error code or the OS error).
+    #[error(transparent)]
+    Reconcile(#[from] crate::reconcile::ReconcileError),
+
     /// A command line the command cannot carry out (the message says which argument and what
     /// it needs); clap catches the rest before a command starts.
     #[error("{0}")]

@@ -33,6 +33,7 @@ pub mod repair;
 pub mod report;
 pub mod store;
 mod sweep;
+pub mod view;
 
 use jiff::Timestamp;
 use shim::config::Config;
@@ -42,6 +43,7 @@ pub use hour::Hour;
 pub use repair::{PlannedObject, RepairKind};
 pub use report::{Counts, Detail, HourReport, Report, StreamReport};
 pub use store::{FolderStore, MemoryStore, ObjectStore, StoreError};
+pub use view::StoreView;
 
 /// The margin read around each hour when none is given: see the module's documentation.
 pub const DEFAULT_MARGIN_HOURS: u32 = 1;
