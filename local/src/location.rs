@@ -88,6 +88,20 @@ pub fn zone(name: &str) -> Result<String, String> {
         .map_err(|_| "not an IANA time zone the functions know (e.g. America/Chicago)".to_owned())
 }
 
+/// An instant of a window (`--from`, `--to`): RFC 3339 (`2026-12-01T05:00:00Z`), or a UTC date
+/// (`2026-12-01`, its midnight) or date and hour (`2026-12-01T05`), as the bucket's hour folders
+/// are UTC.
+pub fn instant(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(at) = text.parse::<jiff::Timestamp>() {
+        return Ok(at);
+    }
+    let civil = text
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| format!("{text}:00").parse::<jiff::civil::DateTime>())
+        .map_err(|_| "expected an RFC 3339 instant (2026-12-01T05:00:00Z), a UTC date (2026-12-01) or date and hour (2026-12-01T05)".to_owned())?;
+    civil.to_zoned_datetime(jiff::tz::TimeZone::UTC).map(|zoned| zoned.timestamp()).map_err(|error| error.to_string())
+}
+
 /// A processor buffer size in MB: Firehose's range for a Lambda processor.
 pub fn buffer_mb(text: &str) -> Result<f64, String> {
     let mb: f64 = text.parse().map_err(|_| "not a number".to_owned())?;
@@ -118,5 +132,11 @@ mod tests {
         assert!(Destination::parse("kinesis:").is_err());
         assert!(zone("Mars/Olympus").is_err());
         assert_eq!(zone("Europe/Paris").as_deref(), Ok("Europe/Paris"));
+        let five: jiff::Timestamp = "2026-12-01T05:00:00Z".parse().unwrap();
+        assert_eq!(instant("2026-12-01T05:00:00Z"), Ok(five));
+        assert_eq!(instant("2026-12-01T05"), Ok(five));
+        assert_eq!(instant("2026-12-01T05:00"), Ok(five));
+        assert_eq!(instant("2026-12-01"), Ok("2026-12-01T00:00:00Z".parse().unwrap()));
+        assert!(instant("yesterday").is_err());
     }
 }

@@ -18,7 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use shim::config::Config;
 use shim::Stream;
 
-use firehose_local::commands::{self, ExitStatus, Finished, ReplayCommand, RunCommand};
+use firehose_local::commands::{self, ExitStatus, Finished, ReconcileCommand, ReplayCommand, RunCommand};
 use firehose_local::kinesis::Retry;
 use firehose_local::location::{self, Destination, Location};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
@@ -96,6 +96,50 @@ enum Command {
         #[arg(long, hide = true)]
         fail_move: bool,
     },
+    /// Prove from the raw backup (`source/<stream>/YYYY/MM/DD/HH/`) that every record reached
+    /// System One (or the error output) exactly once, per stream and hour; with --repair, write
+    /// what is missing. Exit 0 clean, 1 something missing, unexpected or differing, 2 usage,
+    /// I/O or AWS error, 3 no raw record in the window.
+    Reconcile {
+        /// The output folder of `run`, or `s3://BUCKET`.
+        #[arg(value_name = "OUT|s3://BUCKET", value_parser = Location::parse_output)]
+        target: Location,
+        /// Only this stream [default: all nine].
+        #[arg(long, value_name = "STREAM", value_parser = location::stream)]
+        stream: Option<Stream>,
+        /// The window's start (UTC: 2026-12-01, 2026-12-01T05, or RFC 3339) [default: 24 hours
+        /// before --to].
+        #[arg(long, value_name = "TIME", value_parser = location::instant)]
+        from: Option<jiff::Timestamp>,
+        /// The window's end, exclusive [default: the start of the hour MARGIN hours before now].
+        #[arg(long, value_name = "TIME", value_parser = location::instant)]
+        to: Option<jiff::Timestamp>,
+        /// Hours of output read around each hour of records: ceil((processor buffer interval +
+        /// destination buffer interval + processor retry duration, in seconds) / 3600).
+        #[arg(long, value_name = "HOURS", default_value_t = firehose_local::reconcile::DEFAULT_MARGIN_HOURS,
+              value_parser = clap::value_parser!(u32).range(1..=24))]
+        margin_hours: u32,
+        /// Details (lines) listed per stream and hour; 0 for counts only.
+        #[arg(long, value_name = "N", default_value_t = firehose_local::reconcile::DEFAULT_MAX_DETAILS)]
+        max_details: usize,
+        /// One JSON object on the last line of standard output instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Write the missing System One lines and missing error output as new objects (never
+        /// over or instead of a delivered one; safe to run twice).
+        #[arg(long)]
+        repair: bool,
+        /// With --repair: also write today's line for each differing record (the import job then
+        /// sees a newer version of an old change; see docs/operations.md).
+        #[arg(long)]
+        include_differing: bool,
+        /// With --repair: write nothing, print the repair plan.
+        #[arg(long)]
+        dry_run: bool,
+        /// System One's IANA time zone [default: $SYSTEM_ONE_TIMEZONE, else America/Chicago].
+        #[arg(long, value_name = "ZONE", value_parser = location::zone)]
+        timezone: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +214,35 @@ fn execute(command: Command) -> Result<Finished, Error> {
                 retry: Retry { base: Duration::from_millis(retry_base_ms), ..Retry::default() },
                 fail_move,
                 quiet: common.quiet,
+            })
+        }
+        Command::Reconcile {
+            target,
+            stream,
+            from,
+            to,
+            margin_hours,
+            max_details,
+            json,
+            repair,
+            include_differing,
+            dry_run,
+            timezone,
+        } => {
+            let zone = timezone.or_else(|| std::env::var(shim::config::ZONE_VARIABLE).ok());
+            commands::reconcile(ReconcileCommand {
+                target,
+                stream,
+                from,
+                to,
+                margin_hours,
+                max_details,
+                json,
+                repair,
+                include_differing,
+                dry_run,
+                config: Config::with_zone(zone.as_deref())?,
+                now: jiff::Timestamp::now(),
             })
         }
     }

@@ -4,10 +4,12 @@
 
 mod bucket_replay;
 mod progress;
+mod reconcile;
 mod replay;
 mod replay_summary;
 mod run;
 
+pub use reconcile::{reconcile, ReconcileCommand, REPAIRS_PREFIX};
 pub use replay::{replay, ReplayCommand};
 pub use run::{run, RunCommand, RUNS_PREFIX};
 

@@ -10,9 +10,9 @@
 //! `include_differing`, today's lines for differing records go into one object each per stream
 //! and hour.
 
+use crate::ids::{fnv1a, uuid_like};
 use base64::Engine;
 use shim::Stream;
-use crate::ids::{fnv1a, uuid_like};
 
 use super::hour::Hour;
 use crate::error_output::{ErrorRecord, PROCESSING_FAILED};
