@@ -70,6 +70,16 @@ pub enum Error {
         source: AwsSource,
     },
 
+    /// A Kinesis call of a re-read (`run kinesis:NAME`) that failed.
+    #[error("cannot {action} Kinesis stream {stream}: {code}")]
+    KinesisRead {
+        action: &'static str,
+        stream: String,
+        code: String,
+        #[source]
+        source: AwsSource,
+    },
+
     /// A PutRecords entry the SDK would not build.
     #[error("cannot build a PutRecords entry: {source}")]
     KinesisEntry {

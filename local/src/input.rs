@@ -1,18 +1,85 @@
 //! Inputs: files, folders of them, or standard input, read line by line on a thread of their own
-//! so that buffers can flush on their interval while input is slow (`tail -f ... | firehose-local run -`).
+//! so that buffers can flush on their interval while input is slow (`tail -f ... | firehose-local run -`);
+//! or, read again from AWS ([`crate::reread`]), a delivery stream's raw backup in S3 or a
+//! Kinesis data stream's retained records, record by record.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 
-use crate::Error;
+use jiff::Timestamp;
+use shim::Stream;
+
+use crate::location::Input;
+use crate::{reread, Error};
 
 /// One input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Stdin,
     File(PathBuf),
+    /// The raw backup objects under `s3://bucket/prefix` (a prefix under `source/`).
+    Backup {
+        bucket: String,
+        prefix: String,
+    },
+    /// The records of Kinesis data stream `name` that arrived in `[from, to)`, for `stream`
+    /// (`None`: routed by content).
+    Kinesis {
+        name: String,
+        stream: Option<Stream>,
+        from: Timestamp,
+        to: Timestamp,
+    },
+}
+
+/// The sources of the inputs, in order: paths as [`sources`] reads them; an S3 backup prefix or a
+/// Kinesis stream is one source; `kinesis:NAME` with `{stream}` in NAME is nine, one a stream
+/// (`kinesis:prod-{stream}`), each for its stream. `window` is `--from`/`--to`, which Kinesis
+/// needs and nothing else takes.
+pub fn inputs(
+    inputs: &[Input],
+    extensions: &[&str],
+    window: (Option<Timestamp>, Option<Timestamp>),
+) -> Result<Vec<Source>, Error> {
+    let kinesis = inputs.iter().any(|input| matches!(input, Input::Kinesis(_)));
+    let window =
+        match window {
+            (Some(from), to) if kinesis => {
+                let to = to.unwrap_or_else(Timestamp::now);
+                if from >= to {
+                    return Err(Error::Usage(format!("--from {from} is not before --to {to}: the window is empty")));
+                }
+                Some((from, to))
+            }
+            (None, _) if kinesis => return Err(Error::Usage(
+                "kinesis:NAME needs --from (and reads to --to, else to now): where in the stream's retention to start"
+                    .into(),
+            )),
+            (None, None) => None,
+            _ => return Err(Error::Usage("--from and --to apply to a kinesis:NAME input only".into())),
+        };
+    let mut sources = Vec::new();
+    for input in inputs {
+        match (input, window) {
+            (Input::Path(path), _) => sources.extend(self::sources(std::slice::from_ref(path), extensions)?),
+            (Input::Backup { bucket, prefix }, _) => {
+                sources.push(Source::Backup { bucket: bucket.clone(), prefix: prefix.clone() })
+            }
+            (Input::Kinesis(name), Some((from, to))) if name.contains("{stream}") => {
+                for stream in Stream::ALL {
+                    let name = name.replace("{stream}", stream.name());
+                    sources.push(Source::Kinesis { name, stream: Some(stream), from, to });
+                }
+            }
+            (Input::Kinesis(name), Some((from, to))) => {
+                sources.push(Source::Kinesis { name: name.clone(), stream: None, from, to })
+            }
+            (Input::Kinesis(_), None) => {}
+        }
+    }
+    Ok(sources)
 }
 
 /// The files to read for the arguments: `-` is standard input, a file is taken as it is, a
@@ -60,7 +127,7 @@ fn walk(folder: &Path, extensions: &[&str], files: &mut Vec<PathBuf>) -> Result<
 /// The total size of the files, for a progress bar; `None` when standard input is among them.
 pub fn total_bytes(sources: &[Source]) -> Option<u64> {
     sources.iter().try_fold(0_u64, |total, source| match source {
-        Source::Stdin => None,
+        Source::Stdin | Source::Backup { .. } | Source::Kinesis { .. } => None,
         Source::File(path) => Some(total + fs::metadata(path).map(|metadata| metadata.len()).unwrap_or(0)),
     })
 }
@@ -68,8 +135,10 @@ pub fn total_bytes(sources: &[Source]) -> Option<u64> {
 /// What the reader thread sends.
 #[derive(Debug)]
 pub enum Message {
-    /// One line, without its `\n` (a `\r` before it is kept: JSON white space).
-    Line { source: usize, bytes: Vec<u8> },
+    /// One line, without its `\n` (a `\r` before it is kept: JSON white space), or one record
+    /// read again from AWS; `stream`, when the source says which stream received it (a backup
+    /// under `source/<stream>/`, a Kinesis stream named after its stream).
+    Line { source: usize, stream: Option<Stream>, bytes: Vec<u8> },
     /// A source could not be read.
     Failed(Error),
 }
@@ -81,6 +150,14 @@ pub fn read(sources: Vec<Source>, progress: impl Fn(u64) + Send + 'static) -> Re
     std::thread::spawn(move || {
         for (index, source) in sources.iter().enumerate() {
             let reader: Box<dyn Read> = match source {
+                Source::Backup { .. } | Source::Kinesis { .. } => match remote(source, index, &sender, &progress) {
+                    Ok(true) => continue,
+                    Ok(false) => return,
+                    Err(error) => {
+                        let _ = sender.send(Message::Failed(error));
+                        return;
+                    }
+                },
                 Source::Stdin => Box::new(std::io::stdin()),
                 Source::File(path) => match fs::File::open(path) {
                     Ok(file) => Box::new(file),
@@ -103,14 +180,14 @@ pub fn read(sources: Vec<Source>, progress: impl Fn(u64) + Send + 'static) -> Re
                         if line.iter().all(u8::is_ascii_whitespace) {
                             continue;
                         }
-                        if sender.send(Message::Line { source: index, bytes: line }).is_err() {
+                        if sender.send(Message::Line { source: index, stream: None, bytes: line }).is_err() {
                             return;
                         }
                     }
                     Err(error) => {
                         let message = match source {
-                            Source::Stdin => Error::Stdin { source: error },
                             Source::File(path) => Error::io("read", path, error),
+                            _ => Error::Stdin { source: error },
                         };
                         let _ = sender.send(Message::Failed(message));
                         return;
@@ -120,6 +197,24 @@ pub fn read(sources: Vec<Source>, progress: impl Fn(u64) + Send + 'static) -> Re
         }
     });
     receiver
+}
+
+/// A source read again from AWS, on a runtime of the input thread's own; `Ok(false)` when the
+/// receiver is gone.
+fn remote(source: &Source, index: usize, sender: &SyncSender<Message>, progress: &dyn Fn(u64)) -> Result<bool, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Runtime { source })?;
+    runtime.block_on(async {
+        match source {
+            Source::Backup { bucket, prefix } => reread::backup(bucket, prefix, index, sender, progress).await,
+            Source::Kinesis { name, stream, from, to } => {
+                reread::kinesis(name, *stream, (*from, *to), index, sender, progress).await
+            }
+            Source::Stdin | Source::File(_) => Ok(true),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod location;
 pub mod pipeline;
 pub mod reconcile;
 pub mod replay;
+pub mod reread;
 pub mod route;
 pub mod run;
 pub mod store;

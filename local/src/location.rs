@@ -48,6 +48,36 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// What `run` reads: event files (a path, `-`), a delivery stream's raw backup in S3
+/// (`s3://BUCKET/source/<stream>/...`: reprocess a window), or a Kinesis data stream
+/// (`kinesis:NAME`, with `--from`/`--to`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Backup { bucket: String, prefix: String },
+    Kinesis(String),
+}
+
+impl Input {
+    pub fn parse(text: &str) -> Result<Input, String> {
+        if let Some(name) = text.strip_prefix("kinesis:") {
+            if name.is_empty() || name.replace("{stream}", "virtual-requests").len() > 128 {
+                return Err("a Kinesis stream name of 1 to 128 characters is needed".to_owned());
+            }
+            return Ok(Input::Kinesis(name.to_owned()));
+        }
+        match Location::parse(text)? {
+            Location::Local(path) => Ok(Input::Path(path)),
+            Location::S3 { bucket, prefix } if prefix.starts_with("source/") => Ok(Input::Backup { bucket, prefix }),
+            Location::S3 { .. } => {
+                Err("run reads the raw backup from S3: s3://BUCKET/source/<stream>/[YYYY/MM/DD/HH/] (error output is \
+                 replay's, System One objects are output)"
+                    .to_owned())
+            }
+        }
+    }
+}
+
 /// Where a replay sends what it recovers (`--to`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -131,6 +161,13 @@ mod tests {
         assert!(Destination::parse("sqs:queue").is_err());
         assert!(Destination::parse("kinesis:").is_err());
         assert!(zone("Mars/Olympus").is_err());
+        assert_eq!(
+            Input::parse("s3://b/source/orders/2026/12/01/"),
+            Ok(Input::Backup { bucket: "b".into(), prefix: "source/orders/2026/12/01/".into() })
+        );
+        assert!(Input::parse("s3://b/system-one/orders/").is_err());
+        assert_eq!(Input::parse("kinesis:prod-{stream}"), Ok(Input::Kinesis("prod-{stream}".into())));
+        assert_eq!(Input::parse("-"), Ok(Input::Path("-".into())));
         assert_eq!(zone("Europe/Paris").as_deref(), Ok("Europe/Paris"));
         let five: jiff::Timestamp = "2026-12-01T05:00:00Z".parse().unwrap();
         assert_eq!(instant("2026-12-01T05:00:00Z"), Ok(five));

@@ -20,7 +20,7 @@ use shim::Stream;
 
 use firehose_local::commands::{self, ExitStatus, Finished, ReconcileCommand, ReplayCommand, RunCommand};
 use firehose_local::kinesis::Retry;
-use firehose_local::location::{self, Destination, Location};
+use firehose_local::location::{self, Destination, Input, Location};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
 use firehose_local::{Clock, Error, Settings};
 
@@ -40,10 +40,21 @@ struct Cli {
 enum Command {
     /// Run System Two event files (JSON lines) through the nine delivery streams.
     Run {
-        /// Event files, folders of them (their *.jsonl and *.ndjson files, recursively), or `-`
-        /// for standard input.
-        #[arg(required = true, value_name = "INPUT")]
-        inputs: Vec<PathBuf>,
+        /// Event files, folders of them (their *.jsonl and *.ndjson files, recursively), `-` for
+        /// standard input; `s3://BUCKET/source/<stream>/[YYYY/MM/DD/HH/]`, the raw backup the
+        /// delivery streams kept (reprocess a window; each record for the stream whose backup it
+        /// is); or `kinesis:NAME` (with --from), a Kinesis data stream's records while retained
+        /// (`{stream}` in NAME: the nine streams, `kinesis:prod-{stream}`).
+        #[arg(required = true, value_name = "INPUT", value_parser = Input::parse)]
+        inputs: Vec<Input>,
+        /// kinesis:NAME only: read from the records that arrived at this instant (UTC:
+        /// 2026-12-01, 2026-12-01T05, or RFC 3339), AT_TIMESTAMP on every shard.
+        #[arg(long, value_name = "TIME", value_parser = location::instant)]
+        from: Option<jiff::Timestamp>,
+        /// kinesis:NAME only: stop at the first record that arrived at or after this instant
+        /// [default: now; a shard is read until it is caught up].
+        #[arg(long, value_name = "TIME", value_parser = location::instant)]
+        to: Option<jiff::Timestamp>,
         /// The output folder, laid out like the bucket (refused when it holds an earlier run's
         /// output), or `s3://BUCKET`: the objects go straight into the bucket, keyed as
         /// Firehose keys them, each only where its key is free.
@@ -191,14 +202,21 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> Result<Finished, Error> {
     match command {
-        Command::Run { inputs, out, common, buffer_size, buffer_interval } => {
+        Command::Run { inputs, from, to, out, common, buffer_size, buffer_interval } => {
             function_logs(&common)?;
             let mut settings = Settings::new("out")?;
             settings.config = config(&common)?;
             settings.clock = clock(&common);
             settings.buffer_bytes = (buffer_size * MB) as usize;
             settings.interval = Duration::from_secs(buffer_interval);
-            commands::run(RunCommand { inputs, out, stream: common.stream, settings, quiet: common.quiet })
+            commands::run(RunCommand {
+                inputs,
+                window: (from, to),
+                out,
+                stream: common.stream,
+                settings,
+                quiet: common.quiet,
+            })
         }
         Command::Replay { inputs, out, common, to, dry_run, concurrency, retry_base_ms, fail_move } => {
             function_logs(&common)?;

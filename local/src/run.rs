@@ -35,8 +35,9 @@ pub fn run(
             },
         };
         match message {
-            Message::Line { bytes, .. } => {
-                let lane = forced.map_or_else(|| route::by_content(&bytes), Lane::Stream);
+            Message::Line { bytes, stream, .. } => {
+                // --stream, else the stream the source says received it, else by content.
+                let lane = forced.or(stream).map_or_else(|| route::by_content(&bytes), Lane::Stream);
                 routed += usize::from(lane != Lane::Unrouted);
                 pipeline.put(lane, &bytes)?;
             }

@@ -5,53 +5,15 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 use std::process::Output;
 
-use firehose_local::route::{self, Lane};
 use serde_json::Value;
+use support::backup::{tree, upload};
 use support::*;
 
-const AT: &str = "2026-12-01T05:10:00Z";
 const WINDOW: [&str; 4] = ["--from", "2026-12-01T05", "--to", "2026-12-01T06"];
 const BUCKET: &str = "data";
-
-/// Runs the sample events into `out` (objects filed at 05:10), then writes each stream's raw
-/// backup for hour 05: records as the stream received them, with no separator and gzip for
-/// every other stream, one a line for the rest.
-fn tree(out: &Path) {
-    let events = repo_root().join("events/system-two");
-    let run = firehose_local(
-        "http://127.0.0.1:9",
-        &["run", events.to_str().unwrap(), "--out", out.to_str().unwrap(), "--frozen-clock", AT, "-q"],
-    );
-    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let mut backup: BTreeMap<&'static str, Vec<u8>> = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(&events).unwrap().map(|entry| entry.unwrap().path()).collect();
-    files.sort();
-    for file in files {
-        for line in std::fs::read(file).unwrap().split(|byte| *byte == b'\n').filter(|line| !line.is_empty()) {
-            if let Lane::Stream(stream) = route::by_content(line) {
-                backup.entry(stream.name()).or_default().extend_from_slice(line);
-                if stream.name().len() % 2 == 0 {
-                    backup.entry(stream.name()).or_default().push(b'\n');
-                }
-            }
-        }
-    }
-    for (i, (stream, mut content)) in backup.into_iter().enumerate() {
-        if i % 2 == 0 {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(&content).unwrap();
-            content = encoder.finish().unwrap();
-        }
-        let folder = out.join(format!("source/{stream}/2026/12/01/05"));
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(folder.join(format!("{stream}-1-2026-12-01-05-10-00-backup")), content).unwrap();
-    }
-}
 
 fn reconcile(endpoint: &str, target: &str, extra: &[&str]) -> (Output, Value) {
     let mut args = vec!["reconcile", target];
@@ -178,30 +140,6 @@ fn flags_it_cannot_honour_and_missing_places_exit_2() {
     assert_eq!(output.status.code(), Some(3), "{}", text(&output.stdout));
 }
 
-/// Every file under `root` into the bucket, keyed by its path.
-fn upload(moto: &Moto, root: &Path) {
-    let s3 = moto.s3();
-    let mut files = Vec::new();
-    let mut folders = vec![root.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    block_on(async {
-        create_bucket(&s3, BUCKET).await;
-        for path in files {
-            let key = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
-            put(&s3, BUCKET, &key, std::fs::read(&path).unwrap()).await;
-        }
-    });
-}
-
 #[test]
 fn the_bucket_reconciles_through_the_sdk_and_a_repair_restores_a_deleted_object_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -211,7 +149,7 @@ fn the_bucket_reconciles_through_the_sdk_and_a_repair_restores_a_deleted_object_
     let lines = std::fs::read_to_string(&object).unwrap().lines().count() as u64;
     let key = object.strip_prefix(&out).unwrap().to_str().unwrap().to_owned();
     let moto = Moto::start();
-    upload(&moto, &out);
+    upload(&moto, &out, BUCKET);
     let s3 = moto.s3();
 
     let (output, json) = reconcile(&moto.endpoint, "s3://data", &[]);

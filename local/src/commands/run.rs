@@ -15,14 +15,16 @@ use shim::Stream;
 
 use super::{count, list, progress, runtime, ExitStatus, Finished};
 use crate::input::{self, Source};
-use crate::location::Location;
+use crate::location::{Input, Location};
 use crate::store::{Bucket, Created, Folder, Store};
 use crate::{aws, ids, Error, Report, Settings};
 
 /// The command line of `run`.
 #[derive(Debug, Clone)]
 pub struct RunCommand {
-    pub inputs: Vec<PathBuf>,
+    pub inputs: Vec<Input>,
+    /// `--from`, `--to`: the window of a `kinesis:NAME` input.
+    pub window: (Option<jiff::Timestamp>, Option<jiff::Timestamp>),
     pub out: Location,
     pub stream: Option<Stream>,
     /// Buffering, time zone and clock; its `out` is set here.
@@ -37,7 +39,7 @@ pub const RUNS_PREFIX: &str = "firehose-local/runs/";
 const OUTPUT_PREFIXES: [&str; 2] = ["system-one/", "errors/"];
 
 pub fn run(command: RunCommand) -> Result<Finished, Error> {
-    let sources = input::sources(&command.inputs, &[".jsonl", ".ndjson"])?;
+    let sources = input::inputs(&command.inputs, &[".jsonl", ".ndjson"], command.window)?;
     match &command.out {
         Location::Local(out) => {
             refuse_a_second_run(out)?;
@@ -133,12 +135,23 @@ fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> R
 fn run_mark(sources: &[Source], stream: Option<Stream>) -> Result<String, Error> {
     let mut parts: Vec<Vec<u8>> = vec![stream.map_or("", |stream| stream.name()).as_bytes().to_vec()];
     for source in sources {
-        let Source::File(path) = source else {
-            return Err(Error::Usage(
-                "run --out s3://: give files, not standard input, so that a rerun of the same input is recognized"
-                    .into(),
-            ));
-        };
+        let path =
+            match source {
+                Source::File(path) => path,
+                // Read again from AWS: the same place (and window) is the same input.
+                Source::Backup { bucket, prefix } => {
+                    parts.push(format!("s3://{bucket}/{prefix}").into_bytes());
+                    continue;
+                }
+                Source::Kinesis { name, from, to, .. } => {
+                    parts.push(format!("kinesis:{name} {from} {to}").into_bytes());
+                    continue;
+                }
+                Source::Stdin => return Err(Error::Usage(
+                    "run --out s3://: give files, not standard input, so that a rerun of the same input is recognized"
+                        .into(),
+                )),
+            };
         let content = std::fs::read(path).map_err(|error| Error::io("read", path, error))?;
         parts.push(ids::fnv1a(&[&content]).to_be_bytes().to_vec());
         parts.push((content.len() as u64).to_be_bytes().to_vec());

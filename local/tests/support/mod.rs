@@ -14,6 +14,7 @@ use base64::Engine;
 use firehose_local::error_output::ErrorRecord;
 pub(crate) use testkit::repo_root;
 
+pub(crate) mod backup;
 pub(crate) mod server;
 pub(crate) use server::Server;
 
