@@ -50,8 +50,13 @@ fn replay(input: &Path, out: &Path) -> ExitStatus {
 }
 
 /// Every file under `out` but the replay journals.
+/// Every file under `out` but a replay's bookkeeping: its journals and its outputs records
+/// (`errors/<stream>/replayed/outputs/`, which the reconcile reads).
 fn outputs(out: &Path) -> BTreeMap<String, String> {
-    files(out).into_iter().filter(|(path, _)| !path.starts_with("errors/replay-journal/")).collect()
+    files(out)
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("errors/replay-journal/") && !path.contains("/replayed/outputs/"))
+        .collect()
 }
 
 fn b64(bytes: &[u8]) -> String {

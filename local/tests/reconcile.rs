@@ -188,3 +188,56 @@ fn the_bucket_reconciles_through_the_sdk_and_a_repair_restores_a_deleted_object_
     let stderr = text(&output.stderr);
     assert!(stderr.contains("s3://missing-bucket") && stderr.contains("NoSuchBucket"), "{stderr}");
 }
+
+#[test]
+fn lines_a_replay_writes_in_its_own_hour_are_accounted_for() {
+    use firehose_local::reconcile::expect::{expected, Expected};
+    use firehose_local::reconcile::read;
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    tree(&out);
+    let target = out.to_str().unwrap();
+    // The orders that pass were not delivered: their batch failed as a whole
+    // (Lambda.FunctionError), so they are in the error output instead of System One.
+    let backup = only_file(&out.join("source/orders/2026/12/01/05"));
+    let content = read::decompress(std::fs::read(backup).unwrap()).unwrap();
+    let transformer =
+        shim::Transformer::new(shim::Stream::Orders, shim::config::Config::with_zone(None).unwrap()).unwrap();
+    let passing: Vec<Vec<u8>> = read::records(&content)
+        .into_iter()
+        .filter(|raw| matches!(expected(&transformer, raw), Expected::Line(_)))
+        .map(<[u8]>::to_vec)
+        .collect();
+    std::fs::remove_file(only_file(&out.join(ORDERS))).unwrap();
+    let failed = out.join("errors/orders/processing-failed/2026/12/01/05/orders-1-2026-12-01-05-10-00-batch");
+    std::fs::write(&failed, error_object(&passing, "lambdaArn", "orders")).unwrap();
+    let (output, json) = reconcile(NOWHERE, target, &[]);
+    assert_eq!(output.status.code(), Some(0), "in the error output is replay's business: {json}");
+    assert_eq!(json["in_error_output"].as_u64(), Some(passing.len() as u64));
+
+    // The replay, four hours later, writes their lines into its own hour.
+    let replay = firehose_local(
+        NOWHERE,
+        &[
+            "replay",
+            &format!("{target}/errors/orders"),
+            "--out",
+            target,
+            "--frozen-clock",
+            "2026-12-01T09:30:00Z",
+            "-q",
+        ],
+    );
+    assert!(matches!(replay.status.code(), Some(0 | 1)), "{}", text(&replay.stderr));
+    let replayed = only_file(&out.join("system-one/orders/2026/12/01/09"));
+    assert_eq!(std::fs::read_to_string(replayed).unwrap().lines().count(), passing.len());
+    assert!(out.join("errors/orders/replayed/outputs/2026/12/01/09").is_dir());
+
+    // A reconcile over both hours: nothing unexpected, nothing missing.
+    let window = ["--from", "2026-12-01T05", "--to", "2026-12-01T10", "--json"];
+    let output = firehose_local(NOWHERE, &[&["reconcile", target][..], &window].concat());
+    let json: Value = serde_json::from_str(text(&output.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{json}");
+    assert_eq!(counts(&json)[1..], [0, 0, 0]);
+}

@@ -153,7 +153,15 @@ fn a_crash_between_writing_and_moving_duplicates_nothing() {
     assert_eq!(under(&system_one_after, "system-one/orders/2026/11/30/13/").len(), 1, "{:?}", system_one_after.keys());
     assert!(!after.contains_key(PLAIN) && !after.contains_key(GZIP));
     assert!(under(&after, "errors/replay-journal/").is_empty());
-    assert_eq!(after.len(), before.len() + 4, "2 System One objects, 2 error objects: {:?}", after.keys());
+    // Each source's outputs recorded once, under the hour its outputs are named after, for the
+    // reconcile.
+    assert_eq!(under(&after, "errors/orders/replayed/outputs/").len(), 2, "{:?}", after.keys());
+    assert_eq!(
+        after.len(),
+        before.len() + 6,
+        "2 System One objects, 2 error objects, 2 outputs records: {:?}",
+        after.keys()
+    );
 }
 
 #[test]
@@ -250,7 +258,7 @@ fn the_kinesis_target_puts_the_passing_events_back_with_their_entity_keys() {
     assert!(records[1].1.starts_with("SO-"), "{}", records[1].1);
     let after = bucket(&moto, BUCKET);
     assert!(under(&after, "system-one/").is_empty());
-    assert_eq!(under(&after, "errors/orders/replayed/").len(), 2);
+    assert_eq!(under(&after, "errors/orders/replayed/processing-failed/").len(), 2);
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn a_local_replay_moves_its_sources_reads_gzip_and_a_second_replay_writes_nothin
     let after = tree(&out);
     assert_eq!(under(&after, "system-one/orders/").len(), 1, "{:?}", after.keys());
     assert!(!source.exists());
-    assert_eq!(under(&after, "errors/orders/replayed/").len(), 1);
+    assert_eq!(under(&after, "errors/orders/replayed/processing-failed/").len(), 1);
     let still = lines_under(&after, "errors/orders/processing-failed/");
     assert!(still > 0 && still < lines.len());
     assert!(under(&after, "errors/replay-journal/").is_empty());

@@ -55,6 +55,8 @@ pub struct Prefixes {
     /// `errors/<stream>/processing-failed/HOUR/` and the same folder moved under `replayed/`
     /// by a replay.
     pub errors: [String; 2],
+    /// `errors/<stream>/replayed/outputs/HOUR/`: what replays wrote in this hour.
+    pub replayed_outputs: String,
 }
 
 impl Prefixes {
@@ -67,6 +69,11 @@ impl Prefixes {
                 format!("errors/{stream}/processing-failed/{folder}/"),
                 format!("errors/{stream}/{}/processing-failed/{folder}/", crate::replay::REPLAYED),
             ],
+            replayed_outputs: format!(
+                "errors/{stream}/{}/{}/{folder}/",
+                crate::replay::REPLAYED,
+                crate::replay::OUTPUTS
+            ),
         }
     }
 }

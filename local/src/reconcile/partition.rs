@@ -2,7 +2,7 @@
 //! error-output records as multisets (each copy remembers its object), and its unreadable
 //! error-output lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::hour::{Hour, Prefixes};
 use super::read::{self, ErrorLine};
@@ -25,9 +25,11 @@ pub(crate) struct Delivered {
 }
 
 impl Delivered {
-    /// Reads the partition's System One and error-output objects.
+    /// Reads the partition's System One and error-output objects, leaving out those a replay
+    /// wrote in this hour ([`replayed_outputs`]).
     pub(crate) fn load(store: &dyn ObjectStore, stream: &str, hour: Hour) -> Result<Delivered, ReconcileError> {
         let prefixes = Prefixes::new(stream, hour);
+        let replayed = replayed_outputs(store, &prefixes)?;
         let mut delivered = Delivered {
             hour,
             keys: Vec::new(),
@@ -35,7 +37,7 @@ impl Delivered {
             failures: HashMap::new(),
             unreadable: Vec::new(),
         };
-        for key in store.list(&prefixes.data)? {
+        for key in store.list(&prefixes.data)?.into_iter().filter(|key| !replayed.contains(key)) {
             let content = super::fetch(store, &key)?;
             let index = delivered.index(key);
             for line in read::lines(&content) {
@@ -43,7 +45,7 @@ impl Delivered {
             }
         }
         for prefix in &prefixes.errors {
-            for key in store.list(prefix)? {
+            for key in store.list(prefix)?.into_iter().filter(|key| !replayed.contains(key)) {
                 let content = super::fetch(store, &key)?;
                 let index = delivered.index(key);
                 for line in read::error_lines(&content) {
@@ -78,6 +80,26 @@ impl Delivered {
     pub(crate) fn key(&self, index: ObjectIndex) -> &str {
         self.keys.get(index as usize).map_or("", String::as_str)
     }
+}
+
+/// The objects replays wrote in this hour, as their outputs records list them
+/// (`errors/<stream>/replayed/outputs/HOUR/`, see [`crate::replay::outputs_key`]): a replay's
+/// System One lines and still-failing records belong to records of other hours, which count
+/// them as `in_error_output` where their error output is; they are neither unexpected here nor
+/// copies a record of this hour may take. A record that cannot be read names nothing.
+fn replayed_outputs(store: &dyn ObjectStore, prefixes: &Prefixes) -> Result<HashSet<String>, ReconcileError> {
+    #[derive(serde::Deserialize)]
+    struct Outputs {
+        objects: Vec<String>,
+    }
+    let mut objects = HashSet::new();
+    for key in store.list(&prefixes.replayed_outputs)? {
+        let content = super::fetch(store, &key)?;
+        if let Ok(outputs) = serde_json::from_slice::<Outputs>(&content) {
+            objects.extend(outputs.objects);
+        }
+    }
+    Ok(objects)
 }
 
 /// Removes one copy of `item` from `set`.

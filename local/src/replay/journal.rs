@@ -92,6 +92,18 @@ pub fn is_source(key: &str) -> bool {
     !(parts.next() == Some("errors") && parts.next().is_some() && parts.next() == Some(REPLAYED))
 }
 
+/// The folder, under `errors/<stream>/replayed/`, where a replay records the outputs it wrote.
+pub const OUTPUTS: &str = "outputs";
+
+/// The record of the outputs one source's replay wrote into a stream's folders, filed under
+/// the replay's hour, `errors/<stream>/replayed/outputs/YYYY/MM/DD/HH/<source id>.json`
+/// (`{"source": ..., "objects": [...]}`): a reconcile of that hour reads it to tell the replay's
+/// lines (accounted for by their records in the error output) from stray copies. Never a source,
+/// never deleted.
+pub fn outputs_key(stream: &str, hour_folder: &str, source_id: &str) -> String {
+    format!("errors/{stream}/{REPLAYED}/{OUTPUTS}/{hour_folder}/{source_id}.json")
+}
+
 /// Where a source moves: `errors/<stream>/replayed/<rest>`.
 pub fn replayed_key(key: &str) -> String {
     let rest = key.strip_prefix("errors/").unwrap_or(key);

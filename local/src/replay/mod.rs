@@ -31,7 +31,7 @@ use futures_util::StreamExt;
 use shim::config::Config;
 use shim::{Stream, Transformer};
 
-pub use journal::{is_source, replayed_key, JOURNAL_PREFIX, REPLAYED};
+pub use journal::{is_source, outputs_key, replayed_key, JOURNAL_PREFIX, OUTPUTS, REPLAYED};
 pub use transform::lane_of;
 
 use crate::kinesis::Retry;

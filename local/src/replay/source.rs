@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use jiff::Timestamp;
 use shim::{Stream, Transformer};
 
-use super::journal::{replayed_key, source_folder, Journal};
+use super::journal::{outputs_key, replayed_key, source_folder, Journal};
 use super::transform::{transform, unzip, Transformed};
 use super::{Options, RecordsTo, Recovery, Stores};
 use crate::ids::{fnv1a, uuid_like};
@@ -118,6 +118,7 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
         let why = if options.keep_sources { "left as it is" } else { "not moved" };
         recovery.not_moved.push((url.clone(), format!("unreadable line(s) {}: {why}", lines.join(", "))));
     }
+    let index = outputs_index(key, &journal, &plan, matches!(options.records_to, RecordsTo::Store(_)));
     match &options.records_to {
         RecordsTo::Store(target) => {
             for (out, data) in plan.data {
@@ -135,6 +136,10 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
     for (out, content) in plan.errors {
         create(&stores.errors, &out, content, &mut recovery).await?;
     }
+    // After the outputs, so that it never names one that is not there.
+    for (index_key, content) in index {
+        stores.errors.create(&index_key, content).await?;
+    }
     if !complete {
         return Ok(recovery);
     }
@@ -146,6 +151,29 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
     stores.errors.delete(&journal_key).await?;
     *recovery.moved.entry(source_folder(key)).or_default() += 1;
     Ok(recovery)
+}
+
+/// Per stream the outputs go to, its outputs record ([`outputs_key`]): the error outputs and,
+/// when they go to a store, the System One objects (records put back on Kinesis come back
+/// through Firehose with a backup of their own).
+fn outputs_index(source: &str, journal: &Journal, plan: &Plan, data_in_store: bool) -> Vec<(String, Vec<u8>)> {
+    let at = Timestamp::from_millisecond(journal.at_ms).unwrap_or(Timestamp::UNIX_EPOCH);
+    let hour = at.to_zoned_datetime(jiff::tz::TimeZone::UTC).strftime("%Y/%m/%d/%H").to_string();
+    let id = uuid_like(&[b"replay-outputs", source.as_bytes(), &journal.at_ms.to_be_bytes()]);
+    let data = plan.data.iter().filter(|_| data_in_store);
+    let mut by_stream: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (key, _) in plan.errors.iter().chain(data) {
+        if let Some(stream) = key.split('/').nth(1) {
+            by_stream.entry(stream).or_default().push(key);
+        }
+    }
+    by_stream
+        .into_iter()
+        .map(|(stream, objects)| {
+            let content = serde_json::json!({ "source": replayed_key(source), "objects": objects });
+            (outputs_key(stream, &hour, &id), content.to_string().into_bytes())
+        })
+        .collect()
 }
 
 /// Creates an output unless it is there already (written by an interrupted run).
