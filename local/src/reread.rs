@@ -6,7 +6,8 @@
 //! GetRecords page), never the window.
 //!
 //! Calls, for an IAM policy: backup, ListObjectsV2 under the prefix and GetObject on each
-//! object; Kinesis, ListShards, GetShardIterator (`AT_TIMESTAMP`) and GetRecords on the stream.
+//! object; Kinesis, DescribeStreamSummary, ListShards, GetShardIterator (`AT_TIMESTAMP`) and
+//! GetRecords on the stream.
 
 use std::sync::mpsc::SyncSender;
 use std::time::Duration;
@@ -70,6 +71,32 @@ where
     Error::KinesisRead { action, stream: name.to_owned(), code: error_code(&error), source: Box::new(error) }
 }
 
+/// Refuses a window that starts before the stream's retention: an `AT_TIMESTAMP` iterator
+/// older than the trim horizon silently starts at the oldest record kept, so the records
+/// between `from` and it would be missing without a word. (A minute of slack: records at the
+/// trim horizon expire while the shards are read.)
+async fn retained_since(client: &aws_sdk_kinesis::Client, name: &str, from: Timestamp) -> Result<(), Error> {
+    let summary = client
+        .describe_stream_summary()
+        .stream_name(name)
+        .send()
+        .await
+        .map_err(|error| kinesis_error("describe", name, error))?;
+    let hours = summary.stream_description_summary().map_or(24, |summary| summary.retention_period_hours());
+    let kept = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(i64::from(hours)))
+        .and_then(|at| at.checked_add(jiff::SignedDuration::from_mins(1)))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    if from < kept {
+        return Err(Error::Usage(format!(
+            "kinesis:{name} keeps records for {hours} hours: --from {from} is before {kept}, so records between \
+             them are gone; reprocess that part from the raw backup (run s3://BUCKET/source/<stream>/...)",
+            kept = kept.round(jiff::Unit::Second).unwrap_or(kept)
+        )));
+    }
+    Ok(())
+}
+
 /// Every shard of the stream, closed ones included (records written before a reshard are in
 /// the parents).
 async fn shards(client: &aws_sdk_kinesis::Client, name: &str) -> Result<Vec<Shard>, Error> {
@@ -103,6 +130,7 @@ pub(crate) async fn kinesis(
     progress: &dyn Fn(u64),
 ) -> Result<bool, Error> {
     let client = clients().await.kinesis;
+    retained_since(&client, name, from).await?;
     let to_ms = to.as_millisecond();
     for shard in shards(&client, name).await? {
         let iterator = client

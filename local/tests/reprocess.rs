@@ -167,6 +167,10 @@ fn the_kinesis_re_read_returns_every_record_of_the_window_once() {
     let stray = firehose_local(&moto.endpoint, &["run", file.to_str().unwrap(), "--from", &from, "--out", "x"]);
     assert_eq!(stray.status.code(), Some(2));
     assert!(text(&stray.stderr).contains("apply to a kinesis:NAME input only"), "{}", text(&stray.stderr));
+    // Before the stream's retention (24 hours): refused, not silently started at the trim horizon.
+    let old = firehose_local(&moto.endpoint, &["run", "kinesis:test-orders", "--from", "2026-01-01", "--out", "x"]);
+    assert_eq!(old.status.code(), Some(2));
+    assert!(text(&old.stderr).contains("keeps records for 24 hours"), "{}", text(&old.stderr));
     // A stream that is not there: 2, naming it and the AWS error code.
     let missing = firehose_local(
         &moto.endpoint,

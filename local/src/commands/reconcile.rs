@@ -281,7 +281,14 @@ fn table(place: &str, report: &Report, repair: Option<&Repair>, steps: &[Step], 
     };
     let Some(repair) = repair else { return out };
     if repair.dry_run {
-        let _ = writeln!(out, "repair plan (--dry-run: nothing written): {}", count(steps.len(), "object"));
+        let journal = steps.len().saturating_sub(repair.written);
+        let _ = writeln!(
+            out,
+            "repair plan (--dry-run: nothing written): {} to write ({}){}",
+            count(repair.written, "object"),
+            count(repair.lines_written, "record"),
+            if journal > 0 { ", and its journal" } else { "" }
+        );
         let items: Vec<String> = repair
             .objects
             .iter()
