@@ -143,7 +143,7 @@ fn write(dir: &Path, key: &str, content: &[u8]) {
 /// and no output read; in seconds.
 fn transform_only(dir: &Path, options: &Options) -> f64 {
     use firehose_local::reconcile::{expect, read, ObjectStore};
-    let store = FolderStore::new(dir);
+    let store = FolderStore::new(dir).unwrap();
     let started = Instant::now();
     let (from, to) = options.hours();
     let mut outcomes = 0usize;
@@ -169,7 +169,7 @@ fn measure(dir: &Path, hours: i64) {
     let first = Hour::of(FIRST_HOUR.parse().unwrap());
     let options = Options::new(first.start(), first.plus(hours).start(), Config::with_zone(None).unwrap());
     let started = Instant::now();
-    let (report, plan) = reconcile::reconcile(&FolderStore::new(dir), &options).unwrap();
+    let (report, plan) = reconcile::reconcile(&FolderStore::new(dir).unwrap(), &options).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let records = report.counts.records as f64;
     let yardstick = transform_only(dir, &options);

@@ -1,9 +1,10 @@
 //! The read-only view of a bucket (or an output folder) that a reconcile needs: the keys under a
-//! prefix, and an object's bytes. Kept this small on purpose, so that any storage (the local
-//! folder, S3 through the SDK, the plan/apply storage interface) can offer it.
+//! prefix, and an object's bytes. Kept this small on purpose: the tool's storage interface
+//! ([`crate::store::Store`]: folder, bucket through the SDK, dry run) offers it through
+//! [`super::StoreView`]; [`MemoryStore`] holds objects in memory for tests.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why the store could not answer: what was asked, of which key, and the cause (an OS error,
 /// or an AWS error code for an S3 store).
@@ -69,69 +70,39 @@ impl ObjectStore for MemoryStore {
     }
 }
 
-/// An output folder laid out as the bucket (`firehose-local run --out DIR`): keys are paths
-/// below `root`. Only regular files are objects; a prefix names a folder (every prefix the
-/// reconcile lists ends with `/`) or the start of file names in one.
-#[derive(Debug, Clone)]
+/// An output folder laid out as the bucket (`firehose-local run --out DIR`), for the engine's
+/// tests and benchmark: the tool's one folder store ([`crate::store::Folder`]) read through
+/// [`super::StoreView`] on a runtime of its own.
+#[derive(Debug)]
 pub struct FolderStore {
-    root: PathBuf,
+    folder: crate::store::Folder,
+    runtime: tokio::runtime::Runtime,
 }
 
 impl FolderStore {
-    pub fn new(root: impl Into<PathBuf>) -> FolderStore {
-        FolderStore { root: root.into() }
+    pub fn new(root: impl Into<PathBuf>) -> Result<FolderStore, StoreError> {
+        let root = root.into();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().map_err(|error| StoreError {
+            action: "read",
+            key: root.display().to_string(),
+            cause: error.to_string(),
+        })?;
+        Ok(FolderStore { folder: crate::store::Folder::new(root), runtime })
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        key.split('/').filter(|part| !part.is_empty()).fold(self.root.clone(), |path, part| path.join(part))
+    fn view(&self) -> super::StoreView<'_, &crate::store::Folder> {
+        super::StoreView { store: &self.folder, runtime: &self.runtime }
     }
 }
 
 impl ObjectStore for FolderStore {
     fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let (folder, start) = match prefix.rfind('/') {
-            Some(end) => (prefix.get(..=end).unwrap_or_default(), prefix.get(end + 1..).unwrap_or_default()),
-            None => ("", prefix),
-        };
-        let mut keys = Vec::new();
-        let path = self.path(folder);
-        if !path.is_dir() {
-            return Ok(keys);
-        }
-        walk(&path, folder, &mut keys)?;
-        keys.retain(|key| key.get(folder.len()..).is_some_and(|rest| rest.starts_with(start)));
-        keys.sort();
-        Ok(keys)
+        self.view().list(prefix)
     }
 
     fn get(&self, key: &str) -> Result<Vec<u8>, StoreError> {
-        let path = self.path(key);
-        std::fs::read(&path).map_err(|error| StoreError {
-            action: "read",
-            key: path.display().to_string(),
-            cause: error.to_string(),
-        })
+        self.view().get(key)
     }
-}
-
-/// Every file below `path`, as keys starting with `key_prefix`.
-fn walk(path: &Path, key_prefix: &str, keys: &mut Vec<String>) -> Result<(), StoreError> {
-    let failed = |error: std::io::Error| StoreError {
-        action: "list",
-        key: path.display().to_string(),
-        cause: error.to_string(),
-    };
-    for entry in std::fs::read_dir(path).map_err(failed)? {
-        let entry = entry.map_err(failed)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let kind = entry.file_type().map_err(failed)?;
-        if kind.is_dir() {
-            walk(&entry.path(), &format!("{key_prefix}{name}/"), keys)?;
-        } else if kind.is_file() {
-            keys.push(format!("{key_prefix}{name}"));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -148,7 +119,7 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, key).unwrap();
         }
-        let folder = FolderStore::new(dir.path());
+        let folder = FolderStore::new(dir.path()).unwrap();
         for store in [&memory as &dyn ObjectStore, &folder] {
             assert_eq!(store.list("a/b/").unwrap(), ["a/b/1", "a/b/2"]);
             assert_eq!(store.list("a/").unwrap(), ["a/b/1", "a/b/2", "a/bc/3", "a/c/4"]);

@@ -59,7 +59,7 @@ fn options(from: &str, to: &str) -> Options {
 
 /// The only object under `prefix`.
 fn only_object(root: &Path, prefix: &str) -> PathBuf {
-    let keys = FolderStore::new(root).list(prefix).unwrap();
+    let keys = FolderStore::new(root).unwrap().list(prefix).unwrap();
     assert_eq!(keys.len(), 1, "{keys:?}");
     root.join(&keys[0])
 }
@@ -89,7 +89,8 @@ fn a_clean_tree_reconciles_to_nothing() {
     for stream in Stream::ALL {
         deliver(dir.path(), stream, at(HOUR), at(HOUR), PLAIN);
     }
-    let (report, plan) = reconcile(&FolderStore::new(dir.path()), &options(HOUR, "2026-11-20T16:00:00Z")).unwrap();
+    let (report, plan) =
+        reconcile(&FolderStore::new(dir.path()).unwrap(), &options(HOUR, "2026-11-20T16:00:00Z")).unwrap();
     let total: usize = Stream::ALL.iter().map(|stream| samples(*stream).len()).sum();
     assert_eq!(report.counts.records, total as u64);
     assert!(report.counts.clean(), "{}", report.table());
@@ -111,7 +112,7 @@ fn a_deleted_object_is_exactly_its_lines_missing_and_the_repair_restores_it_once
     let object = only_object(dir.path(), "system-one/orders/");
     let deleted = std::fs::read(&object).unwrap();
     std::fs::remove_file(&object).unwrap();
-    let store = FolderStore::new(dir.path());
+    let store = FolderStore::new(dir.path()).unwrap();
     let mut options = options(HOUR, HOUR);
     options.streams = vec![Stream::Orders];
     let (report, plan) = reconcile(&store, &options).unwrap();
@@ -142,7 +143,7 @@ fn a_copied_object_is_unexpected() {
     deliver(dir.path(), Stream::Customers, at(HOUR), at(HOUR), PLAIN);
     let object = only_object(dir.path(), "system-one/customers/");
     std::fs::copy(&object, object.with_file_name("customers-1-2026-11-20-15-30-00-copy")).unwrap();
-    let (report, plan) = reconcile(&FolderStore::new(dir.path()), &options(HOUR, HOUR)).unwrap();
+    let (report, plan) = reconcile(&FolderStore::new(dir.path()).unwrap(), &options(HOUR, HOUR)).unwrap();
     assert_eq!(report.counts.unexpected, lines_of(&object).len() as u64);
     assert_eq!((report.counts.missing, report.counts.differing), (0, 0));
     assert!(plan.is_empty(), "a repair never deletes");
@@ -162,7 +163,7 @@ fn a_changed_line_is_differing_and_include_differing_plans_todays_line() {
     std::fs::write(&object, content.join("\n") + "\n").unwrap();
     let mut options = options(HOUR, HOUR);
     options.include_differing = true;
-    let (report, plan) = reconcile(&FolderStore::new(dir.path()), &options).unwrap();
+    let (report, plan) = reconcile(&FolderStore::new(dir.path()).unwrap(), &options).unwrap();
     assert_eq!((report.counts.missing, report.counts.unexpected, report.counts.differing), (0, 0, 1));
     let detail = &report.streams[1].hours[0].details[0];
     assert_eq!(
@@ -188,7 +189,7 @@ fn gzip_and_concatenated_backups_reconcile_like_plain_ones() {
     }
     let mut options = options(HOUR, HOUR);
     options.streams = streams.to_vec();
-    let (report, _) = reconcile(&FolderStore::new(dir.path()), &options).unwrap();
+    let (report, _) = reconcile(&FolderStore::new(dir.path()).unwrap(), &options).unwrap();
     for (stream, found) in streams.iter().zip(&report.streams) {
         assert_eq!(found.counts.records, samples(*stream).len() as u64, "{stream}");
     }
@@ -199,7 +200,7 @@ fn gzip_and_concatenated_backups_reconcile_like_plain_ones() {
 fn output_filed_in_the_next_hour_is_neither_missing_nor_unexpected() {
     let dir = tempfile::tempdir().unwrap();
     deliver(dir.path(), Stream::Orders, at("2026-11-20T15:59:50Z"), at("2026-11-20T16:00:20Z"), PLAIN);
-    let store = FolderStore::new(dir.path());
+    let store = FolderStore::new(dir.path()).unwrap();
     let count = samples(Stream::Orders).len() as u64;
     let only_orders = |from: &str, to: &str, margin: u32| {
         let mut options = options(from, to);
@@ -225,7 +226,7 @@ fn failures_are_found_in_the_error_output_and_after_a_replay_moved_them() {
     let errors = only_object(dir.path(), "errors/orders/processing-failed/");
     let mut options = options(HOUR, HOUR);
     options.streams = vec![Stream::Orders];
-    let store = FolderStore::new(dir.path());
+    let store = FolderStore::new(dir.path()).unwrap();
     let failed = lines_of(&errors).len() as u64;
     let moved = dir.path().join("errors/orders/replayed/processing-failed/2026/11/20/15/moved");
     std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
@@ -261,7 +262,7 @@ fn a_record_whose_line_is_in_the_error_output_is_not_lost() {
 fn output_filed_in_the_hour_before_its_backup_is_accounted_for_too() {
     let dir = tempfile::tempdir().unwrap();
     deliver(dir.path(), Stream::Invoices, at("2026-11-20T16:00:10Z"), at("2026-11-20T15:59:50Z"), PLAIN);
-    let store = FolderStore::new(dir.path());
+    let store = FolderStore::new(dir.path()).unwrap();
     for (from, to, records) in [
         ("2026-11-20T15:00:00Z", "2026-11-20T16:00:00Z", 0),
         ("2026-11-20T16:00:00Z", "2026-11-20T17:00:00Z", samples(Stream::Invoices).len()),
