@@ -132,10 +132,9 @@ pub enum Error {
         source: Box<Error>,
     },
 
-    /// A command line the command cannot carry out (the message says which argument and what
-    /// it needs); clap catches the rest before a command starts.
-    #[error("{0}")]
-    Usage(String),
+    /// A command line the command will not carry out (names the flag; exit 2).
+    #[error(transparent)]
+    Refused(#[from] crate::refusal::Refusal),
 }
 
 impl Error {

@@ -315,7 +315,7 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     let again = firehose_local(&moto.endpoint, &run);
     let stderr = text(&again.stderr);
     assert_eq!(again.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("was run into s3://data already"), "{stderr}");
+    assert!(stderr.contains("--out s3://data: this input was run into the bucket already"), "{stderr}");
     assert_eq!(bucket(&moto, BUCKET).len(), files.len() + 1);
 
     // Without the mark, nothing is written over an existing object either: exit 2, the run's

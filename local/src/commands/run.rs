@@ -16,6 +16,7 @@ use shim::Stream;
 use super::{count, list, progress, runtime, ExitStatus, Finished};
 use crate::input::{self, Source};
 use crate::location::Location;
+use crate::refusal::Refusal;
 use crate::store::{Bucket, Created, Folder, Store};
 use crate::{aws, ids, Error, Report, Settings};
 
@@ -66,12 +67,7 @@ fn refuse_a_second_run(out: &std::path::Path) -> Result<(), Error> {
         found += runtime.block_on(folder.list(prefix))?.len();
     }
     if found > 0 {
-        return Err(Error::Usage(format!(
-            "--out {}: the folder holds {} of an earlier run already; a second run would add a second copy \
-             of every record. Give another --out, or remove the folder first",
-            out.display(),
-            count(found, "object")
-        )));
+        return Err(Refusal::OutputHoldsARun { out: out.to_owned(), objects: found }.into());
     }
     Ok(())
 }
@@ -95,11 +91,7 @@ fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> R
         let bucket = Bucket::new(aws::clients().await.s3, bucket_name);
         bucket.check().await?;
         if bucket.exists(&mark).await? {
-            return Err(Error::Usage(format!(
-                "this input was run into s3://{bucket_name} already ({} lists its objects); a second run \
-                 would add a second copy of every record",
-                bucket.url(&mark)
-            )));
+            return Err(Error::from(Refusal::RunBefore { bucket: bucket_name.to_owned(), mark: bucket.url(&mark) }));
         }
         Ok(bucket)
     })?;
@@ -134,10 +126,7 @@ fn run_mark(sources: &[Source], stream: Option<Stream>) -> Result<String, Error>
     let mut parts: Vec<Vec<u8>> = vec![stream.map_or("", |stream| stream.name()).as_bytes().to_vec()];
     for source in sources {
         let Source::File(path) = source else {
-            return Err(Error::Usage(
-                "run --out s3://: give files, not standard input, so that a rerun of the same input is recognized"
-                    .into(),
-            ));
+            return Err(Refusal::StdinIntoBucket.into());
         };
         let content = std::fs::read(path).map_err(|error| Error::io("read", path, error))?;
         parts.push(ids::fnv1a(&[&content]).to_be_bytes().to_vec());
