@@ -18,6 +18,7 @@
 
 pub mod aws;
 pub mod batch;
+pub mod buffers;
 pub mod clock;
 pub mod commands;
 mod error;

@@ -1,4 +1,5 @@
-//! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age, one
+//! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age
+//! ([`crate::buffers`], the one batching engine, which the replay uses too), one
 //! [`shim::respond::process`] call per batch, and the results written as the delivery stream
 //! writes them.
 
@@ -13,6 +14,7 @@ use shim::config::Config;
 use shim::{Stream, Transformer};
 
 use crate::batch::{self, Invocation, Pending, Verdict};
+use crate::buffers::{Batch, Buffers, Hints};
 use crate::error_output::{local_lambda_arn, ErrorRecord};
 use crate::layout::{Prefix, Writer};
 use crate::summary::{Report, Tally};
@@ -56,20 +58,10 @@ impl Settings {
     }
 }
 
-#[derive(Debug, Default)]
-struct Buffer {
-    records: Vec<Pending>,
-    bytes: usize,
-    /// When the oldest record arrived: by this clock the interval runs...
-    opened: Option<Instant>,
-    /// ...and by this one the object is named and filed.
-    opened_at: Option<Timestamp>,
-}
-
 /// The local delivery streams.
 pub struct Pipeline {
     settings: Settings,
-    buffers: BTreeMap<Lane, Buffer>,
+    buffers: Buffers<Pending>,
     transformers: HashMap<Stream, Transformer>,
     writer: Writer,
     tallies: BTreeMap<Lane, Tally>,
@@ -80,9 +72,10 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn new(settings: Settings) -> Pipeline {
         let writer = Writer::new(&settings.out, settings.clock.seed());
+        let hints = Hints { bytes: settings.buffer_bytes, interval: settings.interval };
         Pipeline {
             settings,
-            buffers: BTreeMap::new(),
+            buffers: Buffers::new(hints),
             transformers: HashMap::new(),
             writer,
             tallies: BTreeMap::new(),
@@ -131,51 +124,30 @@ impl Pipeline {
     /// an earlier attempt recorded about it.
     pub fn put_encoded(&mut self, lane: Lane, pending: Pending) -> Result<(), Error> {
         let size = pending.size();
-        let limit = self.settings.buffer_bytes;
-        let full = self
-            .buffers
-            .get(&lane)
-            .is_some_and(|buffer| batch::is_full_before(buffer.records.len(), buffer.bytes, size, limit));
-        if full {
-            self.flush(lane)?;
-        }
-        let now = self.settings.clock.now();
-        let buffer = self.buffers.entry(lane).or_default();
-        buffer.opened.get_or_insert_with(Instant::now);
-        buffer.opened_at.get_or_insert(now);
-        buffer.records.push(pending);
-        buffer.bytes += size;
-        if buffer.bytes >= limit {
-            self.flush(lane)?;
+        let closed = self.buffers.push(lane, pending, size, Instant::now(), self.settings.clock.now());
+        for batch in closed {
+            self.flush(batch)?;
         }
         self.flush_due(Instant::now())
     }
 
     /// When the next buffer reaches its interval, if any holds records.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.buffers.values().filter_map(|buffer| buffer.opened).min().map(|opened| opened + self.settings.interval)
+        self.buffers.next_deadline()
     }
 
     /// Flushes every buffer whose oldest record has waited the interval.
     pub fn flush_due(&mut self, now: Instant) -> Result<(), Error> {
-        let interval = self.settings.interval;
-        let due: Vec<Lane> = self
-            .buffers
-            .iter()
-            .filter(|(_, buffer)| buffer.opened.is_some_and(|opened| now >= opened + interval))
-            .map(|(lane, _)| *lane)
-            .collect();
-        for lane in due {
-            self.flush(lane)?;
+        for batch in self.buffers.due(now) {
+            self.flush(batch)?;
         }
         Ok(())
     }
 
     /// Flushes every buffer and reports.
     pub fn finish(mut self) -> Result<Report, Error> {
-        let lanes: Vec<Lane> = self.buffers.keys().copied().collect();
-        for lane in lanes {
-            self.flush(lane)?;
+        for batch in self.buffers.drain() {
+            self.flush(batch)?;
         }
         Ok(Report {
             lanes: self.tallies,
@@ -186,14 +158,10 @@ impl Pipeline {
         })
     }
 
-    /// One invocation: the lane's buffer through the function, the results onto disk.
-    fn flush(&mut self, lane: Lane) -> Result<(), Error> {
-        let Some(buffer) = self.buffers.remove(&lane).filter(|buffer| !buffer.records.is_empty()) else {
-            return Ok(());
-        };
-        let opened_at = buffer.opened_at.unwrap_or_else(|| self.settings.clock.now());
-        let verdicts = self.invoke(lane, &buffer.records)?;
-        self.write(lane, opened_at, &Rendered::from_verdicts(verdicts))
+    /// One invocation: the batch through the function, the results onto disk.
+    fn flush(&mut self, batch: Batch<Pending>) -> Result<(), Error> {
+        let verdicts = self.invoke(batch.lane, &batch.items)?;
+        self.write(batch.lane, batch.opened_at, &Rendered::from_verdicts(verdicts))
     }
 
     /// Runs the records through the lane's function as one invocation, counted into the lane's
