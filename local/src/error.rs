@@ -124,10 +124,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The upload of a run into a bucket failed; the run's objects are kept on disk.
-    #[error("{source}; the run's objects are kept in {} (none was lost)", staging.display())]
-    Kept {
-        staging: PathBuf,
+    /// A run stopped after writing some objects into a bucket: its mark lists them.
+    #[error("{source}; the run stopped after writing {written} object(s), listed in {mark}")]
+    RunStopped {
+        mark: String,
+        written: usize,
         #[source]
         source: Box<Error>,
     },
@@ -177,10 +178,10 @@ mod tests {
             Error::S3 { action: "list", bucket: "data".into(), key: String::new(), code: "x".into(), source: None };
         assert_eq!(bucket.to_string(), "cannot list s3://data: x");
 
-        let kept = Error::Kept { staging: "/tmp/s".into(), source: Box::new(s3) };
+        let kept = Error::RunStopped { mark: "s3://data/m.json".into(), written: 2, source: Box::new(s3) };
         assert_eq!(
             kept.to_string(),
-            "cannot list s3://data/errors/orders/: NoSuchBucket; the run's objects are kept in /tmp/s (none was lost)"
+            "cannot list s3://data/errors/orders/: NoSuchBucket; the run stopped after writing 2 object(s), listed in s3://data/m.json"
         );
         assert!(kept.source().is_some());
     }

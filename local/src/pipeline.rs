@@ -1,7 +1,7 @@
 //! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age
-//! ([`crate::buffers`], the one batching engine, which the replay uses too), one
-//! [`shim::respond::process`] call per batch, and the results written as the delivery stream
-//! writes them.
+//! ([`crate::buffers`]), one [`shim::respond::process`] call per batch, and, per flushed batch,
+//! the plan of what the delivery stream writes for it (its keyed objects), handed to a
+//! [`Deliver`] that applies it (through [`crate::store`]). A run holds no more than its open buffers, whatever the size of its input.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +16,9 @@ use shim::{Stream, Transformer};
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::buffers::{Batch, Buffers, Hints};
 use crate::error_output::{local_lambda_arn, ErrorRecord};
-use crate::layout::{Prefix, Writer};
+use crate::ids::uuid_like;
+use crate::layout::{object_key, Prefix};
+use crate::store::Object;
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
 
@@ -34,7 +36,7 @@ pub const TOO_LARGE: &str = "Kinesis.ValidationException";
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The output folder (the bucket).
+    /// The output folder of [`crate::run::run`] (a command gives its own store instead).
     pub out: PathBuf,
     /// Flush a lane's buffer before it would pass this many bytes of record data.
     pub buffer_bytes: usize,
@@ -58,29 +60,58 @@ impl Settings {
     }
 }
 
+/// Applies the plan of one flushed batch: its objects, written before the run goes on.
+pub trait Deliver {
+    fn deliver(&mut self, objects: Vec<Object>) -> Result<(), Error>;
+}
+
+/// The names of the objects: `<uuid>` from the clock's seed and a count, as Firehose's random
+/// part (reproducible with a fixed clock).
+#[derive(Debug)]
+struct Names {
+    seed: u64,
+    count: u64,
+}
+
+impl Names {
+    fn key(&mut self, prefix: Prefix, lane: Lane, at: Timestamp) -> String {
+        let stream = lane.name();
+        self.count += 1;
+        let parts: [&[u8]; 4] = [
+            stream.as_bytes(),
+            &self.seed.to_be_bytes(),
+            &self.count.to_be_bytes(),
+            &at.as_millisecond().to_be_bytes(),
+        ];
+        let uuid = uuid_like(&parts);
+        object_key(prefix, stream, at, &uuid)
+    }
+}
+
 /// The local delivery streams.
-pub struct Pipeline {
+pub struct Pipeline<'d> {
     settings: Settings,
     buffers: Buffers<Pending>,
     transformers: HashMap<Stream, Transformer>,
-    writer: Writer,
+    deliver: &'d mut dyn Deliver,
+    names: Names,
     tallies: BTreeMap<Lane, Tally>,
     next_record: u64,
     started: Instant,
 }
 
-impl Pipeline {
-    pub fn new(settings: Settings) -> Pipeline {
-        let writer = Writer::new(&settings.out, settings.clock.seed());
+impl<'d> Pipeline<'d> {
+    pub fn new(settings: Settings, deliver: &'d mut dyn Deliver) -> Pipeline<'d> {
         let hints = Hints { bytes: settings.buffer_bytes, interval: settings.interval };
         Pipeline {
-            settings,
             buffers: Buffers::new(hints),
             transformers: HashMap::new(),
-            writer,
+            deliver,
+            names: Names { seed: settings.clock.seed(), count: 0 },
             tallies: BTreeMap::new(),
             next_record: 0,
             started: Instant::now(),
+            settings,
         }
     }
 
@@ -116,8 +147,8 @@ impl Pipeline {
         let tally = self.tallies.entry(lane).or_default();
         tally.count_failed_batch(1, TOO_LARGE);
         tally.batches -= 1;
-        self.writer.write(Prefix::ProcessingFailed, lane.name(), now, record.line().as_bytes())?;
-        Ok(())
+        let key = self.names.key(Prefix::ProcessingFailed, lane, now);
+        self.deliver.deliver(vec![Object { key, content: record.line().into_bytes() }])
     }
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
@@ -144,24 +175,25 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Flushes every buffer and reports.
+    /// Flushes every buffer and reports (`written` is the [`Deliver`]'s to tell).
     pub fn finish(mut self) -> Result<Report, Error> {
         for batch in self.buffers.drain() {
             self.flush(batch)?;
         }
         Ok(Report {
             lanes: self.tallies,
-            written: self.writer.written().to_vec(),
+            written: Vec::new(),
             unreadable: 0,
             routed: 0,
             elapsed: self.started.elapsed(),
         })
     }
 
-    /// One invocation: the batch through the function, the results onto disk.
+    /// One invocation: the batch through the function, the plan of its objects applied.
     fn flush(&mut self, batch: Batch<Pending>) -> Result<(), Error> {
         let verdicts = self.invoke(batch.lane, &batch.items)?;
-        self.write(batch.lane, batch.opened_at, &Rendered::from_verdicts(verdicts))
+        let plan = self.plan(batch.lane, batch.opened_at, Rendered::from_verdicts(verdicts));
+        self.deliver.deliver(plan)
     }
 
     /// Runs the records through the lane's function as one invocation, counted into the lane's
@@ -189,16 +221,19 @@ impl Pipeline {
         batch::invoke(transformer, &invocation, records, tally)
     }
 
-    /// Writes the batch's objects as the delivery stream does: one System One object and one
-    /// error-output object, each only when it has content.
-    fn write(&mut self, lane: Lane, opened_at: Timestamp, rendered: &Rendered) -> Result<(), Error> {
+    /// The batch's objects as the delivery stream writes them: one System One object and one
+    /// error-output object, each only when it has content, filed by the batch's oldest arrival.
+    fn plan(&mut self, lane: Lane, opened_at: Timestamp, rendered: Rendered) -> Vec<Object> {
+        let mut objects = Vec::new();
         if !rendered.data.is_empty() {
-            self.writer.write(Prefix::Data, lane.name(), opened_at, &rendered.data)?;
+            let key = self.names.key(Prefix::Data, lane, opened_at);
+            objects.push(Object { key, content: rendered.data });
         }
         if !rendered.errors.is_empty() {
-            self.writer.write(Prefix::ProcessingFailed, lane.name(), opened_at, rendered.errors.as_bytes())?;
+            let key = self.names.key(Prefix::ProcessingFailed, lane, opened_at);
+            objects.push(Object { key, content: rendered.errors.into_bytes() });
         }
-        Ok(())
+        objects
     }
 }
 

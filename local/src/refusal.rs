@@ -23,6 +23,14 @@ pub enum Refusal {
     )]
     RunBefore { bucket: String, mark: String },
 
+    /// `run --out s3://B` with an input whose earlier run into B did not finish.
+    #[error(
+        "--out s3://{bucket}: a run of this input into the bucket started and did not finish ({mark} lists \
+         the objects it wrote); a rerun would add a second copy of them. Remove those objects and the mark, \
+         then run again"
+    )]
+    RunUnfinished { bucket: String, mark: String },
+
     /// `run -  --out s3://B`: a rerun of standard input cannot be recognized.
     #[error("run - --out s3://: give files, not standard input, so that a rerun of the same input is recognized")]
     StdinIntoBucket,
@@ -74,6 +82,7 @@ impl Refusal {
         match self {
             Refusal::OutputHoldsARun { .. } => "output-holds-a-run",
             Refusal::RunBefore { .. } => "run-before",
+            Refusal::RunUnfinished { .. } => "run-unfinished",
             Refusal::StdinIntoBucket => "stdin-into-bucket",
             Refusal::StdinReplay => "stdin-replay",
             Refusal::InputsBesideS3 { .. } => "inputs-beside-s3",

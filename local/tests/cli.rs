@@ -66,6 +66,44 @@ fn run_on_the_sample_data_writes_files_and_a_summary() {
 }
 
 #[test]
+fn run_dry_run_prints_the_plan_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let args = ["run", "events/system-two", "--out", out.to_str().unwrap(), "--frozen-clock", "2026-11-20T15:04:05Z"];
+    let dry = firehose_local(&[&args[..], &["--dry-run"]].concat(), b"");
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let plan = text(&dry.stdout);
+    assert!(plan.starts_with("firehose-local run --dry-run: would write 19 files (nothing written) under "), "{plan}");
+    assert!(!out.exists(), "a dry run creates nothing, not even the folder");
+
+    // The plan is what the run then writes: the same objects (a fixed clock names them alike),
+    // the same table.
+    let real = firehose_local(&args, b"");
+    assert_eq!(real.status.code(), Some(0), "{}", text(&real.stderr));
+    let listed = |stdout: &str| -> Vec<String> { stdout.lines().skip(1).map(str::to_owned).collect() };
+    let written = text(&real.stdout);
+    assert!(written.starts_with("firehose-local run: wrote 19 files under "), "{written}");
+    let total = |stdout: &str| {
+        let line = stdout.lines().find(|line| line.starts_with("total ")).unwrap_or_default().to_owned();
+        line.split_whitespace().take(6).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(total(&plan), "total 100 72 9 19 10");
+    assert_eq!(total(&written), total(&plan));
+    assert_eq!(listed(&plan)[..19], listed(&written)[..19]);
+    assert_eq!(count_files(&out), 19);
+
+    // Into a folder that holds a run: refused, dry or not, and nothing changes.
+    let again = firehose_local(&[&args[..], &["--dry-run"]].concat(), b"");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains(&format!("--out {}: the folder holds 19 object(s)", out.display())),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(count_files(&out), 19);
+}
+
+#[test]
 fn run_reads_standard_input_and_honours_a_forced_stream() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");

@@ -395,21 +395,35 @@ fn a_run_then_a_replay_of_its_errors_after_a_fix_recovers_everything() {
     assert_eq!(files.len(), 1);
 }
 
+/// Keeps every object the pipeline plans, as a store would get them.
+#[derive(Default)]
+struct Planned(Vec<firehose_local::store::Object>);
+
+impl firehose_local::Deliver for Planned {
+    fn deliver(&mut self, objects: Vec<firehose_local::store::Object>) -> Result<(), firehose_local::Error> {
+        self.0.extend(objects);
+        Ok(())
+    }
+}
+
 #[test]
 fn the_pipeline_cuts_batches_within_the_buffer_size() {
     use firehose_local::batch::Pending;
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings(&dir.path().join("out"));
+    let mut settings = settings(Path::new("unused"));
     settings.buffer_bytes = 1000;
     settings.interval = Duration::from_secs(900);
     let sizes = [300, 600, 300, 1500, 3, 997, 3, 1000, 0, 500, 499, 1, 2];
-    let mut pipeline = firehose_local::Pipeline::new(settings);
+    let mut planned = Planned::default();
+    let mut pipeline = firehose_local::Pipeline::new(settings, &mut planned);
     for size in sizes {
         let record = Pending { data: b64(&vec![b'x'; size]), arrival_ms: AT_MS, attempts_before: 0 };
         pipeline.put_encoded(Lane::Unrouted, record).unwrap();
     }
     let report = pipeline.finish().unwrap();
     // [300 600] [300] [1500] [3 997] [3] [1000] [0 500 499 1] [2]: never past the hint but for
-    // one larger record alone, closed on reaching it (the replay batches with the same engine).
+    // one larger record alone, closed on reaching it.
     assert_eq!(report.lanes[&Lane::Unrouted].batches, 8);
+    // One error-output object per batch (every record fails: not JSON), nothing written.
+    assert_eq!(planned.0.len(), 8);
+    assert!(planned.0.iter().all(|object| object.key.starts_with("errors/unrouted/processing-failed/2026/11/20/15/")));
 }
