@@ -133,6 +133,13 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A backup object that cannot be gzipped.
+    #[error("cannot gzip a source backup object: {source}")]
+    Compress {
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A command line the command will not carry out (names the flag; exit 2).
     #[error(transparent)]
     Refused(#[from] crate::refusal::Refusal),

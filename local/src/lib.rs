@@ -6,7 +6,8 @@
 //! base64 [`shim::firehose::FirehoseEvent`], and writes what comes back where the deployed
 //! delivery streams would put it in S3: System One batch files under
 //! `system-one/<stream>/YYYY/MM/DD/HH/`, Firehose error-output lines under
-//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/`. Each flushed batch's
+//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/`, and every record received, as received,
+//! under `source/<stream>/YYYY/MM/DD/HH/` (the raw backup, [`backup`]). Each flushed batch's
 //! objects are planned, then applied through [`store`] (a folder, a bucket, or a dry run).
 //!
 //! `firehose-local replay` reads such error-output files back, runs the current transformation
@@ -18,6 +19,7 @@
 //! never the nine functions.
 
 pub mod aws;
+pub mod backup;
 pub mod batch;
 pub mod buffers;
 pub mod clock;

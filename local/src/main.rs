@@ -46,7 +46,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         /// The output folder, laid out like the bucket (refused when it holds an earlier run's
         /// output), or `s3://BUCKET`: the objects go straight into the bucket, keyed as
-        /// Firehose keys them, each only where its key is free.
+        /// Firehose keys them, each only where its key is free. Either way the raw events are
+        /// kept too, under source/<stream>/YYYY/MM/DD/HH/, as Firehose's source backup.
         #[arg(long, short, value_name = "DIR|s3://BUCKET", default_value = "out", value_parser = Location::parse_output)]
         out: Location,
         #[command(flatten)]
@@ -61,7 +62,7 @@ enum Command {
               value_parser = clap::value_parser!(u64).range(0..=900))]
         buffer_interval: u64,
         /// Read and transform everything, write nothing, print the plan: every object the run
-        /// would write (System One, error output). The same checks
+        /// would write (System One, error output, raw backup under source/). The same checks
         /// and refusals as a real run.
         #[arg(long)]
         dry_run: bool,

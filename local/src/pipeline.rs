@@ -1,7 +1,9 @@
 //! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age
 //! ([`crate::buffers`]), one [`shim::respond::process`] call per batch, and, per flushed batch,
 //! the plan of what the delivery stream writes for it (its keyed objects), handed to a
-//! [`Deliver`] that applies it (through [`crate::store`]). A run holds no more than its open buffers, whatever the size of its input.
+//! [`Deliver`] that applies it (through [`crate::store`]). Beside it, the raw-event backup
+//! ([`crate::backup`]): every record the stream received, buffered by the S3 destination's hints.
+//! A run holds no more than its open buffers, whatever the size of its input.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -13,6 +15,7 @@ use jiff::Timestamp;
 use shim::config::Config;
 use shim::{Stream, Transformer};
 
+use crate::backup;
 use crate::batch::{self, Invocation, Pending, Verdict};
 use crate::buffers::{Batch, Buffers, Hints};
 use crate::error_output::{local_lambda_arn, ErrorRecord};
@@ -42,6 +45,8 @@ pub struct Settings {
     pub buffer_bytes: usize,
     /// Flush a lane's buffer once its oldest record has waited this long.
     pub interval: Duration,
+    /// The raw-event backup's buffering: the S3 destination's hints ([`backup::DEFAULT_HINTS`]).
+    pub backup: Hints,
     /// `SYSTEM_ONE_TIMEZONE`, as the functions read it.
     pub config: Config,
     pub clock: Clock,
@@ -54,6 +59,7 @@ impl Settings {
             out: out.into(),
             buffer_bytes: DEFAULT_BUFFER_MB as usize * MB as usize,
             interval: Duration::from_secs(DEFAULT_INTERVAL_SECONDS),
+            backup: backup::DEFAULT_HINTS,
             config: Config::with_zone(None)?,
             clock: Clock::System,
         })
@@ -71,19 +77,32 @@ pub trait Deliver {
 struct Names {
     seed: u64,
     count: u64,
+    backups: u64,
 }
 
 impl Names {
     fn key(&mut self, prefix: Prefix, lane: Lane, at: Timestamp) -> String {
         let stream = lane.name();
-        self.count += 1;
-        let parts: [&[u8]; 4] = [
-            stream.as_bytes(),
-            &self.seed.to_be_bytes(),
-            &self.count.to_be_bytes(),
-            &at.as_millisecond().to_be_bytes(),
-        ];
-        let uuid = uuid_like(&parts);
+        let uuid = if prefix == Prefix::Source {
+            self.backups += 1;
+            let parts: [&[u8]; 5] = [
+                b"source",
+                stream.as_bytes(),
+                &self.seed.to_be_bytes(),
+                &self.backups.to_be_bytes(),
+                &at.as_millisecond().to_be_bytes(),
+            ];
+            uuid_like(&parts)
+        } else {
+            self.count += 1;
+            let parts: [&[u8]; 4] = [
+                stream.as_bytes(),
+                &self.seed.to_be_bytes(),
+                &self.count.to_be_bytes(),
+                &at.as_millisecond().to_be_bytes(),
+            ];
+            uuid_like(&parts)
+        };
         object_key(prefix, stream, at, &uuid)
     }
 }
@@ -92,6 +111,7 @@ impl Names {
 pub struct Pipeline<'d> {
     settings: Settings,
     buffers: Buffers<Pending>,
+    backup: Buffers<Vec<u8>>,
     transformers: HashMap<Stream, Transformer>,
     deliver: &'d mut dyn Deliver,
     names: Names,
@@ -105,9 +125,10 @@ impl<'d> Pipeline<'d> {
         let hints = Hints { bytes: settings.buffer_bytes, interval: settings.interval };
         Pipeline {
             buffers: Buffers::new(hints),
+            backup: Buffers::new(settings.backup),
             transformers: HashMap::new(),
             deliver,
-            names: Names { seed: settings.clock.seed(), count: 0 },
+            names: Names { seed: settings.clock.seed(), count: 0, backups: 0 },
             tallies: BTreeMap::new(),
             next_record: 0,
             started: Instant::now(),
@@ -115,16 +136,20 @@ impl<'d> Pipeline<'d> {
         }
     }
 
-    /// Takes in one record's bytes, as a producer puts them on the lane's stream. A record over
-    /// Kinesis's and Firehose's 1 MiB never reaches a function in AWS (`PutRecord` refuses it):
-    /// it is not transformed, but written to the lane's error output with the code AWS answers
-    /// ([`TOO_LARGE`]), so that it is seen and not lost.
+    /// Takes in one record's bytes, as a producer puts them on the lane's stream (a System Two
+    /// event and the `\n` the API's mapping template ends it with): kept in the raw backup, and
+    /// buffered for the function. A record over Kinesis's and Firehose's 1 MiB never reaches the
+    /// stream in AWS (`PutRecord` refuses it): it is neither backed up nor transformed, but
+    /// written to the lane's error output with the code AWS answers ([`TOO_LARGE`]), so that it
+    /// is seen and not lost.
     pub fn put(&mut self, lane: Lane, bytes: &[u8]) -> Result<(), Error> {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         let arrival_ms = self.settings.clock.now_ms();
         if bytes.len() > MAX_RECORD_BYTES {
             return self.refuse(lane, Pending { data, arrival_ms, attempts_before: 0 }, bytes.len());
         }
+        let closed = self.backup.push(lane, bytes.to_vec(), bytes.len(), Instant::now(), self.settings.clock.now());
+        self.write_backups(closed)?;
         self.put_encoded(lane, Pending { data, arrival_ms, attempts_before: 0 })
     }
 
@@ -162,9 +187,9 @@ impl<'d> Pipeline<'d> {
         self.flush_due(Instant::now())
     }
 
-    /// When the next buffer reaches its interval, if any holds records.
+    /// When the next buffer (processor or backup) reaches its interval, if any holds records.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.buffers.next_deadline()
+        [self.buffers.next_deadline(), self.backup.next_deadline()].into_iter().flatten().min()
     }
 
     /// Flushes every buffer whose oldest record has waited the interval.
@@ -172,7 +197,8 @@ impl<'d> Pipeline<'d> {
         for batch in self.buffers.due(now) {
             self.flush(batch)?;
         }
-        Ok(())
+        let due = self.backup.due(now);
+        self.write_backups(due)
     }
 
     /// Flushes every buffer and reports (`written` is the [`Deliver`]'s to tell).
@@ -180,6 +206,8 @@ impl<'d> Pipeline<'d> {
         for batch in self.buffers.drain() {
             self.flush(batch)?;
         }
+        let rest = self.backup.drain();
+        self.write_backups(rest)?;
         Ok(Report {
             lanes: self.tallies,
             written: Vec::new(),
@@ -194,6 +222,16 @@ impl<'d> Pipeline<'d> {
         let verdicts = self.invoke(batch.lane, &batch.items)?;
         let plan = self.plan(batch.lane, batch.opened_at, Rendered::from_verdicts(verdicts));
         self.deliver.deliver(plan)
+    }
+
+    /// Gzips closed backup buffers and applies them, one object each.
+    fn write_backups(&mut self, batches: Vec<Batch<Vec<u8>>>) -> Result<(), Error> {
+        for batch in batches {
+            let key = self.names.key(Prefix::Source, batch.lane, batch.opened_at);
+            let content = backup::gzip(&batch.items)?;
+            self.deliver.deliver(vec![Object { key, content }])?;
+        }
+        Ok(())
     }
 
     /// Runs the records through the lane's function as one invocation, counted into the lane's

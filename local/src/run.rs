@@ -58,7 +58,8 @@ pub fn run(
 }
 
 /// Reads every line of `sources`, routes it (to `forced` when given, else by its event type),
-/// and runs the pipeline to the end of the input; each flushed batch goes to `deliver`.
+/// and runs the pipeline to the end of the input; each flushed batch goes to `deliver`. Each
+/// line becomes the record the API's mapping template puts on the stream: the line and `\n`.
 pub fn run_into(
     settings: Settings,
     sources: Vec<Source>,
@@ -85,9 +86,10 @@ pub fn run_into(
             },
         };
         match message {
-            Message::Line { bytes, .. } => {
+            Message::Line { mut bytes, .. } => {
                 let lane = forced.map_or_else(|| route::by_content(&bytes), Lane::Stream);
                 routed += usize::from(lane != Lane::Unrouted);
+                bytes.push(b'\n');
                 pipeline.put(lane, &bytes)?;
             }
             Message::Failed(error) => return Err(error),

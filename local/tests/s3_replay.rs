@@ -284,17 +284,18 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     let plan = text(&dry.stdout);
     assert_eq!(dry.status.code(), Some(0), "{plan}\n{}", text(&dry.stderr));
     assert!(
-        plan.starts_with("firehose-local run --dry-run: would write 19 objects (nothing written) to s3://data/"),
+        plan.starts_with("firehose-local run --dry-run: would write 29 objects (nothing written) to s3://data/"),
         "{plan}"
     );
-    assert!(plan.contains("s3://data/system-one/orders/2026/11/20/15/orders-1-2026-11-20-15-04-05-"), "{plan}");
+    assert!(plan.contains("s3://data/source/customers/2026/11/20/15/customers-1-2026-11-20-15-04-05-"), "{plan}");
     assert!(bucket(&moto, BUCKET).is_empty());
 
     let output =
         firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", text(&output.stderr));
-    assert!(stdout.contains("wrote 19 objects to s3://data/"), "{stdout}");
+    // 9 System One objects, 10 error-output objects, 10 raw backups (source/).
+    assert!(stdout.contains("wrote 29 objects to s3://data/"), "{stdout}");
     let listed = |stdout: &str| -> Vec<String> { stdout.lines().skip(1).take(21).map(str::to_owned).collect() };
     assert_eq!(listed(&plan), listed(&stdout), "the plan is what the run wrote");
 
@@ -326,7 +327,7 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     assert_eq!(without_mark, files);
     let listing: serde_json::Value = serde_json::from_slice(&marks[&mark]).unwrap();
     assert_eq!(listing["status"], "finished");
-    assert_eq!(listing["objects"].as_array().unwrap().len(), 19);
+    assert_eq!(listing["objects"].as_array().unwrap().len(), 29);
 
     // The same input again: refused by the mark, before anything is read or written.
     let run = ["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock];

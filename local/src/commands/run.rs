@@ -1,11 +1,11 @@
 //! `firehose-local run`: System Two event files through the local delivery streams, into a
 //! folder or (`--out s3://BUCKET`) a bucket, each flushed batch's objects (System One data,
-//! error output) planned and applied through the store as the run goes
+//! error output, raw backup) planned and applied through the store as the run goes
 //! ([`crate::run::Apply`]); `--dry-run` applies them to a [`DryRun`] store: the plan is printed,
 //! nothing is written.
 //!
-//! Safe to run twice: into a folder that already holds output (`system-one/`, `errors/`) it
-//! refuses, since a second run would add a second copy of every record. Into a
+//! Safe to run twice: into a folder that already holds output (`system-one/`, `errors/`,
+//! `source/`) it refuses, since a second run would add a second copy of every record. Into a
 //! bucket (which holds other output, so cannot be refused for that), the bucket is checked
 //! before any input is read, every object is created only where its key is free, and a run
 //! leaves a mark, `firehose-local/runs/<id>.json` (id: a hash of the input files' bytes and the
@@ -43,7 +43,7 @@ pub struct RunCommand {
 pub const RUNS_PREFIX: &str = "firehose-local/runs/";
 
 /// The prefixes a run writes under.
-const OUTPUT_PREFIXES: [&str; 2] = ["system-one/", "errors/"];
+const OUTPUT_PREFIXES: [&str; 3] = ["system-one/", "errors/", "source/"];
 
 pub fn run(command: RunCommand) -> Result<Finished, Error> {
     let sources = input::sources(&command.inputs, &[".jsonl", ".ndjson"])?;
