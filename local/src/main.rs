@@ -46,7 +46,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         /// The output folder, laid out like the bucket (refused when it holds an earlier run's
         /// output), or `s3://BUCKET`: the objects go straight into the bucket, keyed as
-        /// Firehose keys them, each only where its key is free.
+        /// Firehose keys them, each only where its key is free. Either way the raw events are
+        /// kept too, under source/<stream>/YYYY/MM/DD/HH/, as Firehose's source backup.
         #[arg(long, short, value_name = "DIR|s3://BUCKET", default_value = "out", value_parser = Location::parse_output)]
         out: Location,
         #[command(flatten)]
@@ -60,6 +61,11 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_INTERVAL_SECONDS,
               value_parser = clap::value_parser!(u64).range(0..=900))]
         buffer_interval: u64,
+        /// Read and transform everything, write nothing, print the plan: every object the run
+        /// would write (System One, error output, raw backup under source/). The same checks
+        /// and refusals as a real run.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Replay Firehose error output (processing-failed) through the current transformation:
     /// files, or straight from the bucket (`s3://BUCKET/errors/...`) back into it. Safe to run
@@ -147,14 +153,14 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> Result<Finished, Error> {
     match command {
-        Command::Run { inputs, out, common, buffer_size, buffer_interval } => {
+        Command::Run { inputs, out, common, buffer_size, buffer_interval, dry_run } => {
             function_logs(&common)?;
             let mut settings = Settings::new("out")?;
             settings.config = config(&common)?;
             settings.clock = clock(&common);
             settings.buffer_bytes = (buffer_size * MB) as usize;
             settings.interval = Duration::from_secs(buffer_interval);
-            commands::run(RunCommand { inputs, out, stream: common.stream, settings, quiet: common.quiet })
+            commands::run(RunCommand { inputs, out, stream: common.stream, settings, dry_run, quiet: common.quiet })
         }
         Command::Replay { inputs, out, common, to, dry_run, concurrency, retry_base_ms, fail_move } => {
             function_logs(&common)?;
