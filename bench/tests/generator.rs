@@ -24,7 +24,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 fn every_record_becomes_what_it_was_made_to_be() {
     for stream in bench::STREAMS {
         let batch = bench::batch(stream, 1, SIZE);
-        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap());
         let event: FirehoseEvent = serde_json::from_str(&batch.text).unwrap();
         let handled = shim::respond::process(&transformer, event).unwrap();
         let actual: Vec<Expected> = handled

@@ -86,14 +86,6 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] shim::config::ConfigError),
 
-    /// A stream's function cannot start (its configuration or its schemas).
-    #[error("the {stream} function cannot start: {source}")]
-    FunctionStart {
-        stream: Stream,
-        #[source]
-        source: shim::StartupError,
-    },
-
     /// A stream's function was needed but not started: a defect of this tool.
     #[error("no {stream} function")]
     NoFunction { stream: Stream },

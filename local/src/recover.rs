@@ -178,8 +178,7 @@ pub async fn recover(clients: &Clients, options: &Options, progress: impl Fn(Pro
     progress(Progress::Listed { objects: sources.len(), bytes: sources.iter().map(|(_, size)| size).sum() });
     let mut transformers = HashMap::new();
     for stream in Stream::ALL {
-        let transformer = Transformer::new(stream, options.config.clone())
-            .map_err(|source| Error::FunctionStart { stream, source })?;
+        let transformer = Transformer::new(stream, options.config.clone());
         transformers.insert(stream, transformer);
     }
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };

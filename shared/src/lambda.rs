@@ -15,8 +15,8 @@ use crate::{logging, metrics, respond, Stream};
 /// function before any record), then the Lambda runtime loop.
 pub fn main(stream: Stream) -> ExitCode {
     logging::init_from_env();
-    let transformer = match Config::from_env().map_err(Into::into).and_then(|config| Transformer::new(stream, config)) {
-        Ok(transformer) => transformer,
+    let transformer = match Config::from_env() {
+        Ok(config) => Transformer::new(stream, config),
         Err(error) => {
             tracing::error!(stream = stream.name(), error = %error, "start-up failed");
             return ExitCode::FAILURE;

@@ -60,4 +60,4 @@ mod validate;
 
 pub use reason::{FieldName, Reason};
 pub use stream::Stream;
-pub use transform::{StartupError, TransformOutcome, Transformer};
+pub use transform::{TransformOutcome, Transformer};

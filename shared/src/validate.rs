@@ -29,7 +29,7 @@ pub(crate) struct Schemas {
 /// A schema file that does not compile: a build defect (`every_schema_compiles` keeps it out).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("the JSON Schema for {entity} v{version} does not compile: {message}")]
-pub struct SchemaError {
+pub(crate) struct SchemaError {
     entity: &'static str,
     version: u8,
     message: String,

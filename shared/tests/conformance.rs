@@ -52,7 +52,7 @@ fn run(stream: Stream) -> Vec<String> {
     }
     let mut failures = Vec::new();
     for (zone, group) in by_zone {
-        let transformer = Transformer::new(stream, Config::with_zone(zone.as_deref()).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(zone.as_deref()).unwrap());
         let records: Vec<Value> = group
             .iter()
             .enumerate()
@@ -106,7 +106,7 @@ fn firehose_batch() {
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.json")).unwrap()).unwrap();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.expected.json")).unwrap()).unwrap();
-    let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap()).unwrap();
+    let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap());
     let response = respond::handle(&transformer, event).unwrap();
     assert_eq!(serde_json::to_value(&response).unwrap(), expected);
 }

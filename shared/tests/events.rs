@@ -57,7 +57,7 @@ fn expected_responses_are_what_the_handler_returns() {
     for (name, stream) in events::event_names() {
         let event: FirehoseEvent = read(&format!("events/{name}.json"));
         let expected: Expected = read(&format!("events/expected/{name}.json"));
-        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap());
         let response = shim::respond::handle(&transformer, event.clone()).unwrap();
         let handled = shim::respond::process(&transformer, event.clone()).unwrap();
         assert_eq!(handled.response, response);

@@ -270,7 +270,7 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
 /// of each failed record.
 pub fn respond(event: FirehoseEvent, stream: Stream) -> Result<Expected, Error> {
     let config = Config::with_zone(None).map_err(|error| Error::Handler(error.to_string()))?;
-    let transformer = Transformer::new(stream, config).map_err(|error| Error::Handler(error.to_string()))?;
+    let transformer = Transformer::new(stream, config);
     let handled = shim::respond::process(&transformer, event).map_err(|error| Error::Handler(error.to_string()))?;
     let reasons: Vec<Option<String>> =
         handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();

@@ -5,7 +5,7 @@ use crate::Stream;
 use base64::Engine;
 
 fn transformer(stream: Stream) -> Transformer {
-    Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
+    Transformer::new(stream, Config::with_zone(None).unwrap())
 }
 
 fn event(datas: Vec<String>) -> FirehoseEvent {

@@ -27,7 +27,7 @@ pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
 }
 
 pub(crate) fn transformer(stream: Stream) -> Transformer {
-    Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
+    Transformer::new(stream, Config::with_zone(None).unwrap())
 }
 
 pub(crate) fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
