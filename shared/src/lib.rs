@@ -8,8 +8,7 @@
 //! The public API is what the function binaries, `firehose-local`, the benchmarks, the fuzz
 //! targets and the tests use: [`lambda::main`], [`Transformer`], [`respond::process`], the
 //! Firehose types, [`Stream`] and its layout, [`Reason`], [`config::Config`] and
-//! [`logging::json_logs`]; and [`parse`], which only its differential test
-//! (`tests/parser_differential.rs`) calls from outside.
+//! [`logging::json_logs`].
 //!
 //! ## Module map
 //!
@@ -31,6 +30,7 @@
 //! - `stream`: the nine streams, a typed handle into the layout table
 //! - `layout`: the layout table: record type, stream, entity, schemas and fields per stream
 //! - `scalar`: exact decimals, dates, instants, text rules; INT, DEC, DATE, TIMESTAMP, FLAG
+//! - `json`: the parsed document, borrowed from its text
 //! - `reason`: why a record failed, as stable codes
 //! - `config`: the time zone from the environment
 //! - `logging`: structured log lines
@@ -42,11 +42,12 @@ mod decode;
 mod encode;
 mod envelope;
 pub mod firehose;
+mod json;
 pub mod lambda;
 pub mod layout;
 pub mod logging;
 mod metrics;
-pub mod parse;
+mod parse;
 mod reason;
 pub mod respond;
 mod rules;
