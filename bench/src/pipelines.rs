@@ -26,9 +26,9 @@ pub fn floor(event: &str) -> Option<Vec<u8>> {
             let parsed = decoded.as_deref().and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
             let (result, data) = match (decoded, parsed) {
                 (Some(bytes), Some(_)) => (RecordResult::Ok, STANDARD.encode(bytes)),
-                _ => (RecordResult::ProcessingFailed, record.data),
+                _ => (RecordResult::ProcessingFailed, record.data.into_owned()),
             };
-            ResponseRecord { record_id: record.record_id, result, data }
+            ResponseRecord { record_id: record.record_id.into_owned(), result, data }
         })
         .collect();
     serde_json::to_vec(&FirehoseResponse { records }).ok()

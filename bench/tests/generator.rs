@@ -58,7 +58,7 @@ fn the_mix_has_both_versions_all_actions_and_non_ascii_text() {
         let documents: Vec<String> = event
             .records
             .iter()
-            .filter_map(|r| base64::engine::general_purpose::STANDARD.decode(&r.data).ok())
+            .filter_map(|r| base64::engine::general_purpose::STANDARD.decode(r.data.as_bytes()).ok())
             .map(|bytes| String::from_utf8(bytes).unwrap())
             .collect();
         let entity = stream.layout().entity;

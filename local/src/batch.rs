@@ -96,18 +96,18 @@ pub fn invoke(
 
 /// The Firehose event for the batch: record ids `<prefix>-<n>` (twelve digits) from
 /// `first_record` on.
-fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent {
+fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent<'static> {
     let records = records
         .iter()
         .zip(invocation.first_record..)
         .map(|(pending, number)| FirehoseRecord {
-            record_id: format!("{}-{number:012}", invocation.record_prefix),
-            data: pending.data.clone(),
+            record_id: format!("{}-{number:012}", invocation.record_prefix).into(),
+            data: pending.data.clone().into(),
             approximate_arrival_timestamp: Some(pending.arrival_ms),
             ..FirehoseRecord::default()
         })
         .collect();
-    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone()), records, ..FirehoseEvent::default() }
+    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone().into()), records, ..FirehoseEvent::default() }
 }
 
 /// Each response record's verdict, aligned with `records`.

@@ -4,6 +4,7 @@
 //! original `data` back with `ProcessingFailed`, so nothing is lost and no record affects another.
 //! The response never exceeds Lambda's 6 MB payload limit (see `fit_response`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -60,12 +61,12 @@ pub(crate) fn now_ms() -> i64 {
 }
 
 /// Transforms a batch for the Lambda runtime.
-pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, ResponseTooLarge> {
+pub fn handle(transformer: &Transformer, event: FirehoseEvent<'_>) -> Result<FirehoseResponse, ResponseTooLarge> {
     process(transformer, event).map(|handled| handled.response)
 }
 
 /// Transforms a batch outside Lambda (`firehose-local`, benchmarks), with the system clock.
-pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handled, ResponseTooLarge> {
+pub fn process(transformer: &Transformer, event: FirehoseEvent<'_>) -> Result<Handled, ResponseTooLarge> {
     process_invocation(transformer, event, Invocation::now())
 }
 
@@ -74,7 +75,7 @@ pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handle
 /// span whose fields (stream, Lambda request id, Firehose invocation id) every line carries.
 pub(crate) fn process_invocation(
     transformer: &Transformer,
-    event: FirehoseEvent,
+    event: FirehoseEvent<'_>,
     invocation: Invocation<'_>,
 ) -> Result<Handled, ResponseTooLarge> {
     let started = Instant::now();
@@ -125,9 +126,9 @@ fn age_ms(now_ms: i64, occurred_at_s: i64) -> u64 {
 
 /// Where a record came from, for its log line: nothing from its content.
 #[derive(Debug, Default)]
-struct Source {
+struct Source<'a> {
     arrival_ms: Option<i64>,
-    kinesis: Option<KinesisRecordMetadata>,
+    kinesis: Option<KinesisRecordMetadata<'a>>,
 }
 
 /// The batch's delivery stream and Kinesis stream ARNs, for the summary line.
@@ -137,13 +138,14 @@ struct Sources<'a> {
 }
 
 /// One record on its way back: its response, and what it needs if it must fall back.
-struct Entry {
+struct Entry<'a> {
     response: ResponseRecord,
-    /// The input `data` of an `Ok` record, kept in case the output does not fit.
-    original: Option<String>,
+    /// The input `data` of an `Ok` record, kept (borrowed from the event) in case the output
+    /// does not fit.
+    original: Option<Cow<'a, str>>,
     reason: Option<Reason>,
     truncated: Vec<&'static str>,
-    source: Source,
+    source: Source<'a>,
 }
 
 /// An output line as Firehose `data`: standard base64 with padding, the decoder's alphabet.
@@ -151,20 +153,22 @@ fn firehose_data(line: &[u8]) -> String {
     STANDARD.encode_to_string(line)
 }
 
-impl Entry {
-    fn new(record_id: String, data: String, outcome: TransformOutcome) -> Entry {
+impl<'a> Entry<'a> {
+    fn new(record_id: Cow<'a, str>, data: Cow<'a, str>, outcome: TransformOutcome) -> Entry<'a> {
         let (result, output, original, reason, truncated) = match outcome {
             TransformOutcome::Ok { line, truncated } => {
                 (RecordResult::Ok, firehose_data(line.as_bytes()), Some(data), None, truncated)
             }
             TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
-            TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),
+            TransformOutcome::Failed(reason) => {
+                (RecordResult::ProcessingFailed, data.into_owned(), None, Some(reason), Vec::new())
+            }
         };
-        let response = ResponseRecord { record_id, result, data: output };
+        let response = ResponseRecord { record_id: record_id.into_owned(), result, data: output };
         Entry { response, original, reason, truncated, source: Source::default() }
     }
 
-    fn with_source(self, source: Source) -> Entry {
+    fn with_source(self, source: Source<'a>) -> Entry<'a> {
         Entry { source, ..self }
     }
 
@@ -217,7 +221,7 @@ fn fit_response(entries: &mut [Entry]) -> Result<(), ResponseTooLarge> {
     for entry in entries.iter_mut().skip(keep) {
         if let Some(original) = entry.original.take() {
             entry.response.result = RecordResult::ProcessingFailed;
-            entry.response.data = original;
+            entry.response.data = original.into_owned();
             entry.reason = Some(Reason::ResponseSizeLimit);
             entry.truncated.clear();
         }

@@ -14,6 +14,7 @@
 
 mod support;
 
+use serde::Deserialize;
 use std::collections::BTreeSet;
 
 use lambda_runtime::{Context, LambdaEvent};
@@ -374,7 +375,7 @@ fn subsequence(source: Source, i: usize) -> (Value, String) {
 }
 
 /// The event JSON Firehose would send, read as the Lambda runtime reads it.
-fn firehose_event(stream: Stream, source: Source, ids: &[String], records: &[Record]) -> FirehoseEvent {
+fn firehose_event(stream: Stream, source: Source, ids: &[String], records: &[Record]) -> FirehoseEvent<'static> {
     let records: Vec<Value> = ids
         .iter()
         .zip(records)
@@ -403,7 +404,7 @@ fn firehose_event(stream: Stream, source: Source, ids: &[String], records: &[Rec
     if source != Source::DirectPut {
         event["sourceKinesisStreamArn"] = json!(kinesis_arn(stream));
     }
-    serde_json::from_value(event).unwrap()
+    FirehoseEvent::deserialize(event).unwrap()
 }
 
 fn context(request_id: &str) -> Context {

@@ -69,7 +69,7 @@ pub fn check_record(
 pub fn check_batch(transformer: &Transformer, inputs: &[FirehoseRecord], handled: &Handled) {
     let stream = transformer.stream();
     let records = &handled.response.records;
-    let sent: Vec<&str> = inputs.iter().map(|record| record.record_id.as_str()).collect();
+    let sent: Vec<&str> = inputs.iter().map(|record| record.record_id.as_ref()).collect();
     let got: Vec<&str> = records.iter().map(|record| record.record_id.as_str()).collect();
     assert_eq!(got, sent, "{stream}: every record id back exactly once, in input order");
     assert_eq!(handled.reasons.len(), inputs.len(), "{stream}: one reason slot per record");

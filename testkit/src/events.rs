@@ -234,8 +234,10 @@ fn event_file(root: &Path, name: &str, stream: Stream, sample: Sample) -> Result
 }
 
 /// An event file as the function receives it.
-pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent, Error> {
-    Ok(serde_json::from_value(serde_json::to_value(file)?)?)
+pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent<'static>, Error> {
+    let text = serde_json::to_string(file)?;
+    let event: FirehoseEvent<'_> = serde_json::from_str(&text)?;
+    Ok(event.into_owned())
 }
 
 /// A response decoded for reading and comparing; `reasons` aligned with its records.
