@@ -3,6 +3,8 @@
 //! from the same member names, what the parser must build of a document ([`interest`]).
 
 use crate::json::{Json, Object};
+mod peek;
+
 use jiff::tz::TimeZone;
 
 use crate::layout::Version;
@@ -11,6 +13,7 @@ use crate::reason::{FieldName, Reason};
 use crate::scalar::decimal::Decimal;
 use crate::scalar::{self, Context};
 use crate::Stream;
+pub use peek::{peek, Peek};
 
 /// The envelope member names of one version.
 struct Members {

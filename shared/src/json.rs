@@ -47,6 +47,11 @@ impl<'a> Object<'a> {
         true
     }
 
+    /// The members, in document order.
+    pub(crate) fn into_members(self) -> Vec<(Cow<'a, str>, Json<'a>)> {
+        self.members
+    }
+
     /// The members as a `serde_json` map, for the JSON Schema validator and for tests.
     pub(crate) fn to_map(&self) -> Map<String, Value> {
         self.members.iter().map(|(name, value)| (name.to_string(), value.to_value())).collect()

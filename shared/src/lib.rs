@@ -7,8 +7,9 @@
 //!
 //! The public API is what the function binaries, `firehose-local`, the benchmarks, the fuzz
 //! targets and the tests use: [`lambda::main`], [`Transformer`], [`respond::process`], the
-//! Firehose types, [`Stream`] and its layout, [`Reason`], [`config::Config`] and
-//! [`logging::json_logs`].
+//! Firehose types, [`Stream`] and its layout (with [`layout::Layout::key_paths`]), [`Reason`],
+//! [`config::Config`], [`logging::json_logs`], and [`envelope::peek`], a document's event type,
+//! stream and key values for routing.
 //!
 //! ## Module map
 //!
@@ -40,7 +41,7 @@ pub mod config;
 mod convert;
 mod decode;
 mod encode;
-mod envelope;
+pub mod envelope;
 pub mod firehose;
 mod json;
 pub mod lambda;
