@@ -1,6 +1,6 @@
 //! Step 3: the envelope (system-two-events.md, "Envelope" and "Order of checks"): the
 //! connector version, the event type, the event id, `occurredAt`, and the payload object; and,
-//! from the same member names, what the parser must build of a document ([`interest`]).
+//! from the same member names, what the parser must build of a document (`interest`).
 
 use crate::json::{Json, Object};
 mod peek;

@@ -1,6 +1,6 @@
 //! The Lambda entry point every function binary calls with its stream.
 //!
-//! The event is read from the runtime's raw request body, borrowed: [`RawBody`], a layer
+//! The event is read from the runtime's raw request body, borrowed: `RawBody`, a layer
 //! in front of `lambda_runtime`'s own services, takes the body (a reference-counted `Bytes`)
 //! before the runtime would deserialize it into owned types, and hands it to the handler, which
 //! reads a [`FirehoseEvent`] whose record ids, `data` and Kinesis metadata point into it.
@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::firehose::{FirehoseEvent, FirehoseResponse};
 use crate::respond::{Invocation, ResponseTooLarge};
 use crate::transform::Transformer;
-use crate::{logging, metrics, respond, Stream};
+use crate::{log, logging, metrics, respond, Stream};
 
 /// Starts the function: logging, configuration and schemas (a failure there stops the
 /// function before any record), then the Lambda runtime loop.
@@ -28,15 +28,15 @@ pub fn main(stream: Stream) -> ExitCode {
     let transformer = match Config::from_env() {
         Ok(config) => Transformer::new(stream, config),
         Err(error) => {
-            tracing::error!(stream = stream.name(), error = %error, "start-up failed");
+            log::StartupFailed { stream, error: &error }.emit();
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(stream = stream.name(), zone = %transformer.config().zone_name, "function started");
+    log::FunctionStarted { stream, zone: &transformer.config().zone_name }.emit();
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            tracing::error!(error = %error, "could not start the async runtime");
+            log::RuntimeFailed::NotStarted(&error).emit();
             return ExitCode::FAILURE;
         }
     };
@@ -61,7 +61,7 @@ pub fn main(stream: Stream) -> ExitCode {
     match runtime.block_on(runtime_loop.run()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = %error, "the Lambda runtime stopped");
+            log::RuntimeFailed::Stopped(&error).emit();
             ExitCode::FAILURE
         }
     }
@@ -165,7 +165,7 @@ impl From<InvocationError> for Diagnostic {
         match error {
             InvocationError::TooLarge(error) => error.into(),
             InvocationError::Event(_) => {
-                tracing::error!(error = %error, "invalid event");
+                log::InvalidEvent { error: &error }.emit();
                 Diagnostic { error_type: INVALID_EVENT.to_owned(), error_message: error.to_string() }
             }
         }

@@ -27,6 +27,7 @@
 //! - `envelope`: version, event type, event id, `occurredAt`, payload (step 3)
 //! - `parse`: strict JSON and the whole-document rules (step 2)
 //! - `decode`: base64 and UTF-8 (step 1)
+//! - `log`: every log line, a typed event each
 //! - `schema`: the JSON Schemas generated from the layouts (tests only)
 //! - `stream`: the nine streams, a typed handle into the layout table
 //! - `layout`: the layout table: record type, stream, entity, schemas and fields per stream
@@ -46,6 +47,7 @@ pub mod firehose;
 mod json;
 pub mod lambda;
 pub mod layout;
+mod log;
 pub mod logging;
 mod metrics;
 mod parse;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use base64_simd::STANDARD;
 
 use crate::firehose::{FirehoseEvent, FirehoseResponse, KinesisRecordMetadata, RecordResult, ResponseRecord};
+use crate::log;
 use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
 
@@ -102,12 +103,13 @@ pub(crate) fn process_invocation(
         })
         .collect();
     if let Err(error) = fit_response(&mut entries) {
-        tracing::error!(records = error.records, bytes = error.bytes, detail = %error, "response too large");
+        log::ResponseTooLarge { records: error.records, bytes: error.bytes, error: &error }.emit();
         return Err(error);
     }
     let mut summary = Summary { ages_ms, ..Summary::default() };
     for entry in &entries {
         summary.count(entry);
+        entry.log();
     }
     summary.elapsed = started.elapsed();
     summary.log(&Sources {
@@ -170,6 +172,25 @@ impl<'a> Entry<'a> {
 
     fn with_source(self, source: Source<'a>) -> Entry<'a> {
         Entry { source, ..self }
+    }
+
+    /// The record's log lines: why it failed, or which of its values were cut.
+    fn log(&self) {
+        let record_id = &self.response.record_id;
+        match self.reason {
+            Some(reason) => log::RecordFailed {
+                record_id,
+                reason,
+                arrival_ms: self.source.arrival_ms,
+                kinesis: self.source.kinesis.as_ref(),
+            }
+            .emit(),
+            None => {
+                for &field in &self.truncated {
+                    log::ValueTruncated { record_id, field }.emit();
+                }
+            }
+        }
     }
 
     /// Bytes of this record as serialised. Output base64 never needs JSON escaping, so only a
@@ -281,53 +302,34 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one record's outcome; logs nothing (see [`Entry::log`]).
     fn count(&mut self, entry: &Entry) {
-        let record_id = &entry.response.record_id;
         if let Some(reason) = entry.reason {
             self.failed += 1;
-            let tag = reason.tag().to_string();
-            let kinesis = entry.source.kinesis.as_ref();
-            tracing::warn!(
-                record_id = %record_id,
-                reason = %tag,
-                code = reason.code(),
-                field = reason.field().unwrap_or(""),
-                detail = %reason,
-                approximateArrivalTimestamp = entry.source.arrival_ms,
-                shardId = kinesis.and_then(|k| k.shard_id.as_deref()),
-                sequenceNumber = kinesis.and_then(|k| k.sequence_number.as_deref()),
-                subsequenceNumber = kinesis.and_then(|k| k.subsequence_number.as_deref()),
-                "record failed"
-            );
-            *self.reasons.entry(tag).or_default() += 1;
+            *self.reasons.entry(reason.tag().to_string()).or_default() += 1;
             *self.failed_by_code.entry(reason.code()).or_default() += 1;
         } else if entry.response.result == RecordResult::Dropped {
             self.dropped += 1;
         } else {
             self.ok += 1;
-            for field in &entry.truncated {
-                self.truncated += 1;
-                tracing::warn!(record_id = %record_id, field, "value truncated to its width");
-            }
+            self.truncated += entry.truncated.len();
         }
     }
 
-    /// The `batch transformed` line; `reasons` is written as a JSON object (see
-    /// [`crate::logging`] on `json.` fields).
+    /// The `batch transformed` line.
     fn log(&self, sources: &Sources<'_>) {
         let reasons = serde_json::to_string(&self.reasons).unwrap_or_else(|_| "{}".into());
-        tracing::info!(
-            records = self.ok + self.dropped + self.failed,
-            ok = self.ok,
-            dropped = self.dropped,
-            processing_failed = self.failed,
-            truncated = self.truncated,
-            json.reasons = %reasons,
-            duration_ms = self.elapsed.as_secs_f64() * 1000.0,
-            deliveryStreamArn = sources.delivery,
-            sourceKinesisStreamArn = sources.kinesis,
-            "batch transformed"
-        );
+        log::BatchTransformed {
+            ok: self.ok,
+            dropped: self.dropped,
+            failed: self.failed,
+            truncated: self.truncated,
+            reasons: &reasons,
+            duration_ms: self.elapsed.as_secs_f64() * 1000.0,
+            delivery_stream_arn: sources.delivery,
+            source_kinesis_stream_arn: sources.kinesis,
+        }
+        .emit();
     }
 }
 

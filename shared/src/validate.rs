@@ -20,6 +20,7 @@ use serde_json::Value;
 use crate::envelope::Envelope;
 use crate::json::Object;
 use crate::layout::{Kind, Layout, Version};
+use crate::log;
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
@@ -67,7 +68,7 @@ impl Schemas {
                 serde_json::from_str(self.layout.schema_text(version)).map_err(|e| fail(e.to_string()))?;
             let compiled = jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()));
             if let Err(error) = &compiled {
-                tracing::error!(stream = self.stream.name(), error = %error, "JSON Schema does not compile");
+                log::SchemaDoesNotCompile { stream: self.stream, error }.emit();
             }
             compiled
         })
