@@ -1,3 +1,4 @@
+use super::fit::FRAME;
 use super::*;
 use crate::config::Config;
 use crate::firehose::FirehoseRecord;
