@@ -10,7 +10,7 @@ use shim::Transformer;
 /// the real handler. `None` if the event is not a Firehose event or the response cannot fit.
 pub fn transform(transformer: &Transformer, event: &str) -> Option<Vec<u8>> {
     let event: FirehoseEvent = serde_json::from_str(event).ok()?;
-    let response = shim::respond::process(transformer, event).ok()?.response;
+    let response = shim::respond::process(transformer, event).ok()?.into_response();
     serde_json::to_vec(&response).ok()
 }
 

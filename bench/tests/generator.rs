@@ -28,11 +28,9 @@ fn every_record_becomes_what_it_was_made_to_be() {
         let event: FirehoseEvent = serde_json::from_str(&batch.text).unwrap();
         let handled = shim::respond::process(&transformer, event).unwrap();
         let actual: Vec<Expected> = handled
-            .response
             .records
             .iter()
-            .zip(&handled.reasons)
-            .map(|(record, reason)| match (record.result, reason) {
+            .map(|outcome| match (outcome.response.result, outcome.reason) {
                 (RecordResult::Ok, _) => Expected::Ok,
                 (RecordResult::Dropped, _) => Expected::Dropped,
                 (RecordResult::ProcessingFailed, reason) => Expected::Failed(reason.unwrap()),

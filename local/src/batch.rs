@@ -117,7 +117,7 @@ fn verdicts(
     records: &[Pending],
     handled: &Handled,
 ) -> Result<Vec<Verdict>, Error> {
-    let results = handled.response.records.iter().zip(&handled.reasons).zip(records);
+    let results = handled.records.iter().map(|outcome| (&outcome.response, &outcome.reason)).zip(records);
     results
         .map(|((record, reason), pending)| match record.result {
             RecordResult::Ok => base64::engine::general_purpose::STANDARD

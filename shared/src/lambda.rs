@@ -144,7 +144,7 @@ pub fn invoke(
     let invocation = Invocation { request_id: Some(&event.context.request_id), now_ms };
     let handled = respond::process_invocation(transformer, event.payload, invocation)?;
     let emf = metrics::emf_lines(transformer.stream(), &handled.summary, now_ms);
-    Ok(Invoked { response: handled.response, emf })
+    Ok(Invoked { response: handled.into_response(), emf })
 }
 
 /// The Lambda `errorType` of an invocation whose response cannot fit: stable, so that an alarm

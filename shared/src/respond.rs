@@ -20,13 +20,30 @@ mod fit;
 use fit::fit_response;
 pub use fit::{ResponseTooLarge, RESPONSE_LIMIT};
 
-/// A handled batch: the response, and what the caller may want to report beside it.
+/// A handled batch: each record's outcome in input order, and the counts beside them.
 #[derive(Debug)]
 pub struct Handled {
-    pub response: FirehoseResponse,
-    /// Why each `ProcessingFailed` record failed, aligned with `response.records`.
-    pub reasons: Vec<Option<Reason>>,
+    pub records: Vec<Outcome>,
     pub summary: Summary,
+}
+
+/// One record's outcome: its response record and, for a `ProcessingFailed` one, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub response: ResponseRecord,
+    pub reason: Option<Reason>,
+}
+
+impl Handled {
+    /// The Firehose response: the records' response records, in input order.
+    pub fn response(&self) -> FirehoseResponse {
+        FirehoseResponse { records: self.records.iter().map(|outcome| outcome.response.clone()).collect() }
+    }
+
+    /// [`Handled::response`], without copying.
+    pub fn into_response(self) -> FirehoseResponse {
+        FirehoseResponse { records: self.records.into_iter().map(|outcome| outcome.response).collect() }
+    }
 }
 
 /// What the caller knows about an invocation beyond its event.
@@ -101,8 +118,8 @@ pub(crate) fn process_invocation(
         delivery: event.delivery_stream_arn.as_deref(),
         kinesis: event.source_kinesis_stream_arn.as_deref(),
     });
-    let (records, reasons) = entries.into_iter().map(|entry| (entry.response, entry.reason)).unzip();
-    Ok(Handled { response: FirehoseResponse { records }, reasons, summary })
+    let records = entries.into_iter().map(|entry| Outcome { response: entry.response, reason: entry.reason }).collect();
+    Ok(Handled { records, summary })
 }
 
 /// How old an event was when transformed: `now_ms` minus `occurredAt`, in milliseconds; an

@@ -66,7 +66,7 @@ fn run(stream: Stream) -> Vec<String> {
             "records": records,
         }))
         .unwrap();
-        let response: FirehoseResponse = respond::process(&transformer, event).unwrap().response;
+        let response: FirehoseResponse = respond::process(&transformer, event).unwrap().into_response();
         let ids: Vec<&str> = response.records.iter().map(|r| r.record_id.as_str()).collect();
         let expected_ids: Vec<String> = (0..group.len()).map(|i| format!("r{i}")).collect();
         assert_eq!(ids, expected_ids, "{stream}: record ids, exactly once, in order");
@@ -108,7 +108,7 @@ fn firehose_batch() {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.expected.json")).unwrap()).unwrap();
     let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap());
-    let response = respond::process(&transformer, event).unwrap().response;
+    let response = respond::process(&transformer, event).unwrap().into_response();
     assert_eq!(serde_json::to_value(&response).unwrap(), expected);
 }
 

@@ -61,8 +61,9 @@ fn expected_responses_are_what_the_handler_returns() {
         let expected: Expected = read(&format!("events/expected/{name}.json"));
         let transformer = Transformer::new(stream, Config::with_zone(None).unwrap());
         let handled = shim::respond::process(&transformer, event.clone()).unwrap();
-        let response = handled.response.clone();
-        let reasons: Vec<Option<String>> = handled.reasons.iter().map(|r| r.map(|r| r.tag().to_string())).collect();
+        let response = handled.response();
+        let reasons: Vec<Option<String>> =
+            handled.records.iter().map(|outcome| outcome.reason.map(|r| r.tag().to_string())).collect();
         assert_eq!(events::decode(&response, &reasons).unwrap(), expected, "{name}");
         // The batch contract: every record back once, in order, each as it is alone; failed
         // ones with their data unchanged and a reason, dropped ones empty.

@@ -532,7 +532,7 @@ fn no_customer_data_in_the_logs_of_the_size_limit() {
     let records = (0..6000).map(|i| (format!("rec-{i:04}"), swelling.clone()));
     let (handled, logs) = capture(|| respond::process(&transformer, event(records)).unwrap());
     assert_no_secrets(&logs);
-    let limited = handled.reasons.iter().filter(|r| r.map(|r| r.code()) == Some("response-size-limit")).count();
+    let limited = handled.records.iter().filter(|o| o.reason.map(|r| r.code()) == Some("response-size-limit")).count();
     assert!(limited > 0, "the batch reached the limit");
     let schema = log_schema::load();
     let captured = lines(&logs);

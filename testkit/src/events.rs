@@ -275,8 +275,8 @@ pub fn respond(event: FirehoseEvent, stream: Stream) -> Result<Expected, Error> 
     let transformer = Transformer::new(stream, config);
     let handled = shim::respond::process(&transformer, event).map_err(|error| Error::Handler(error.to_string()))?;
     let reasons: Vec<Option<String>> =
-        handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();
-    decode(&handled.response, &reasons)
+        handled.records.iter().map(|outcome| outcome.reason.map(|reason| reason.tag().to_string())).collect();
+    decode(&handled.response(), &reasons)
 }
 
 /// Pretty JSON with a final newline, as the files are written.

@@ -67,17 +67,19 @@ fn sizes_match_what_serde_json_writes() {
 #[test]
 fn a_response_that_fits_is_left_alone() {
     let handled = process(&transformer(Stream::VirtualRequests), event(vec![swelling_vrq(1), "!".into()])).unwrap();
-    let results: Vec<RecordResult> = handled.response.records.iter().map(|r| r.result).collect();
+    let results: Vec<RecordResult> = handled.records.iter().map(|outcome| outcome.response.result).collect();
     assert_eq!(results, [RecordResult::Ok, RecordResult::ProcessingFailed]);
-    assert_eq!(handled.reasons, [None, Some(Reason::Base64)]);
+    let reasons: Vec<Option<Reason>> = handled.records.iter().map(|outcome| outcome.reason).collect();
+    assert_eq!(reasons, [None, Some(Reason::Base64)]);
 }
 
 #[test]
 fn records_that_do_not_fit_go_back_as_they_came() {
     let datas: Vec<String> = (0..6000).map(swelling_vrq).collect();
     let handled = process(&transformer(Stream::VirtualRequests), event(datas.clone())).unwrap();
-    let records = &handled.response.records;
-    let serialised = serde_json::to_vec(&handled.response).unwrap().len();
+    let response = handled.response();
+    let records = &response.records;
+    let serialised = serde_json::to_vec(&response).unwrap().len();
     assert!(serialised <= RESPONSE_LIMIT, "{serialised}");
     let kept = records.iter().take_while(|r| r.result == RecordResult::Ok).count();
     assert!(kept > 0 && kept < records.len(), "{kept}");
@@ -86,7 +88,7 @@ fn records_that_do_not_fit_go_back_as_they_came() {
         if i >= kept {
             assert_eq!(record.result, RecordResult::ProcessingFailed);
             assert_eq!(record.data, datas[i]);
-            assert_eq!(handled.reasons[i], Some(Reason::ResponseSizeLimit));
+            assert_eq!(handled.records[i].reason, Some(Reason::ResponseSizeLimit));
         }
     }
     // One more record kept as Ok would not have fitted.
