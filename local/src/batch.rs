@@ -90,18 +90,18 @@ pub fn invoke(
 
 /// The Firehose event for the batch: record ids `<prefix>-<n>` (twelve digits) from
 /// `first_record` on.
-fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent {
+fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent<'static> {
     let records = records
         .iter()
         .zip(invocation.first_record..)
         .map(|(pending, number)| FirehoseRecord {
-            record_id: format!("{}-{number:012}", invocation.record_prefix),
-            data: pending.data.clone(),
+            record_id: format!("{}-{number:012}", invocation.record_prefix).into(),
+            data: pending.data.clone().into(),
             approximate_arrival_timestamp: Some(pending.arrival_ms),
             ..FirehoseRecord::default()
         })
         .collect();
-    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone()), records, ..FirehoseEvent::default() }
+    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone().into()), records, ..FirehoseEvent::default() }
 }
 
 /// Each response record's verdict, aligned with `records`.
@@ -111,7 +111,7 @@ fn verdicts(
     records: &[Pending],
     handled: &Handled,
 ) -> Result<Vec<Verdict>, Error> {
-    let results = handled.response.records.iter().zip(&handled.reasons).zip(records);
+    let results = handled.records.iter().map(|outcome| (&outcome.response, &outcome.reason)).zip(records);
     results
         .map(|((record, reason), pending)| match record.result {
             RecordResult::Ok => base64::engine::general_purpose::STANDARD

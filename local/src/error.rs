@@ -97,14 +97,6 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A stream's function cannot start (its configuration or its schemas).
-    #[error("the {stream} function cannot start: {source}")]
-    FunctionStart {
-        stream: Stream,
-        #[source]
-        source: shim::StartupError,
-    },
-
     /// A stream's function was needed but not started: a defect of this tool.
     #[error("no {stream} function")]
     NoFunction { stream: Stream },

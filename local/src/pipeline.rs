@@ -250,10 +250,7 @@ impl<'d> Pipeline<'d> {
         let stream = lane.transformer_stream();
         let transformer = match self.transformers.entry(stream) {
             Entry::Occupied(started) => started.into_mut(),
-            Entry::Vacant(slot) => slot.insert(
-                Transformer::new(stream, self.settings.config.clone())
-                    .map_err(|source| Error::FunctionStart { stream, source })?,
-            ),
+            Entry::Vacant(slot) => slot.insert(Transformer::new(stream, self.settings.config.clone())),
         };
         let tally = self.tallies.entry(lane).or_default();
         batch::invoke(transformer, &invocation, records, tally)
