@@ -212,7 +212,7 @@ fn a_heartbeat_goes_through_every_hop_and_nothing_reaches_system_one() {
         for hop in ["api", "backup", "function"] {
             assert!(ingest["latency_ms"][hop].is_u64(), "{hop}: {ingest:#}");
         }
-        assert!(details(ingest).contains(&format!("raw backup after")), "{ingest:#}");
+        assert!(details(ingest).contains("raw backup after"), "{ingest:#}");
         assert!(details(ingest).contains("version 2"), "{ingest:#}");
         let rollback = check(&document, "rollback", stream);
         assert!(

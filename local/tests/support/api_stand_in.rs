@@ -36,10 +36,13 @@ pub(crate) enum Auth {
     SigV4,
 }
 
+/// Each accepted request: its path and body.
+type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 pub(crate) struct ApiStandIn {
     pub(crate) url: String,
     port: u16,
-    received: Arc<Mutex<Vec<(String, Vec<u8>)>>>,
+    received: Received,
     behaviour: Arc<Mutex<Behaviour>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
