@@ -135,6 +135,10 @@ pub enum Error {
     /// A command line the command will not carry out (names the flag; exit 2).
     #[error(transparent)]
     Refused(#[from] crate::refusal::Refusal),
+
+    /// `smoke --stack NAME`: the stack or an output it needs cannot be read; no check ran.
+    #[error(transparent)]
+    Stack(#[from] crate::commands::StackError),
 }
 
 impl Error {

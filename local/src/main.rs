@@ -6,7 +6,8 @@
 //! were unreadable or (Kinesis) some records could not be put; 2 usage, I/O or AWS error (the
 //! message names the flag, the path, or the bucket, key and AWS error code); 3 nothing in the
 //! input looked like what the command reads (System Two events for `run`, Firehose error output
-//! for `replay`). When standard output closes early (`| head -1`), the summary is cut short
+//! for `replay`). `smoke`: 0 every check passed, 1 a check failed, 2 usage, a missing stack or
+//! output, or no credentials. When standard output closes early (`| head -1`), the summary is cut short
 //! quietly and the status is the command's own.
 
 use std::io::Write;
@@ -18,7 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use shim::config::Config;
 use shim::Stream;
 
-use firehose_local::commands::{self, ExitStatus, Finished, ReplayCommand, RunCommand};
+use firehose_local::commands::{self, CheckKind, ExitStatus, Finished, ReplayCommand, RunCommand, SmokeCommand};
 use firehose_local::kinesis::Retry;
 use firehose_local::location::{self, Destination, Location};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
@@ -102,6 +103,37 @@ enum Command {
         #[arg(long, hide = true)]
         fail_move: bool,
     },
+    /// After a deploy: prove each path of the deployed stack with real calls (a heartbeat
+    /// through the API to the raw backup and the function, an alarm to its topic, the replay
+    /// role, the rollback versions), changing nothing the import job reads. Exit 0 every check
+    /// passed, 1 a check failed, 2 usage, missing stack or output, credentials.
+    Smoke {
+        /// The CloudFormation stack (its outputs name everything the checks use).
+        #[arg(long, value_name = "NAME")]
+        stack: String,
+        /// Check only these streams [default: every stream of the stack].
+        #[arg(long = "stream", value_name = "STREAM", value_parser = location::stream)]
+        streams: Vec<Stream>,
+        /// Run only these checks [default: all].
+        #[arg(long, value_name = "CHECK", value_enum)]
+        only: Vec<CheckKind>,
+        /// How long to wait for the heartbeat downstream (Firehose buffers it: processor and S3
+        /// intervals), e.g. 90s, 15m.
+        #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = commands::duration)]
+        timeout: Duration,
+        /// Print one JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Accept a function with no older version to roll back to (the stack's first deploy).
+        #[arg(long)]
+        first_deploy: bool,
+        /// Read the stack's outputs and print the checks; send, set and assume nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How often the downstream places are polled, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = 10_000, hide = true)]
+        poll_ms: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +208,18 @@ fn execute(command: Command) -> Result<Finished, Error> {
                 retry: Retry { base: Duration::from_millis(retry_base_ms), ..Retry::default() },
                 fail_move,
                 quiet: common.quiet,
+            })
+        }
+        Command::Smoke { stack, streams, only, timeout, json, first_deploy, dry_run, poll_ms } => {
+            commands::smoke(SmokeCommand {
+                stack,
+                streams,
+                only,
+                timeout,
+                poll: Duration::from_millis(poll_ms),
+                json,
+                first_deploy,
+                dry_run,
             })
         }
     }

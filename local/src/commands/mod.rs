@@ -7,9 +7,11 @@ mod progress;
 mod replay;
 mod replay_summary;
 mod run;
+mod smoke;
 
 pub use replay::{replay, ReplayCommand};
 pub use run::{run, RunCommand, RUNS_PREFIX};
+pub use smoke::{duration, smoke, CheckKind, SmokeCommand, StackError};
 
 use std::fmt::Write as _;
 
