@@ -268,9 +268,12 @@ def peak_rss(binary, event):
     }
 
 
-def cpu(binary, event, invocations):
+def cpu(binary, event, invocations, save_response=None):
     with running(binary, [event] * (invocations + 1)) as (session, process):
         session.wait_for(invocations + 1, process)
+    if save_response is not None:
+        with open(save_response, "wb") as file:
+            file.write(session.responses[0])
     polls = session.polls
     if any(p[1] is None for p in polls):
         raise SystemExit(f"{binary}: the runtime did not poll after each response")
@@ -317,6 +320,7 @@ def main():
     parser.add_argument("event", nargs="?")
     parser.add_argument("--invocations", type=int, default=7)
     parser.add_argument("--starts", type=int, default=15)
+    parser.add_argument("--save-response", help="cpu: write the first response to this file")
     parser.add_argument("--log-level", default="info", help="AWS_LAMBDA_LOG_LEVEL (for analysis; bench/run uses info)")
     args = parser.parse_args()
     global LOG_LEVEL
@@ -330,7 +334,7 @@ def main():
     if args.mode == "rss":
         result = peak_rss(args.binary, event)
     elif args.mode == "cpu":
-        result = cpu(args.binary, event, args.invocations)
+        result = cpu(args.binary, event, args.invocations, args.save_response)
     else:
         result = init(args.binary, args.starts)
     print(json.dumps({"binary": args.binary, **result}))

@@ -12,7 +12,8 @@ import os
 import sys
 
 STREAMS = ["orders", "order-lines"]
-TARGETS = {"ratio": 1.0, "python": 25.0, "init_over_floor_ms": 2.0, "rss_mb": 32.0, "zip_mb": 4.0}
+# The Python baseline's ratio is reported as measured, with no target (issue 22).
+TARGETS = {"ratio": 1.0, "stretch": 0.8, "init_over_floor_ms": 2.0, "rss_mb": 32.0, "zip_mb": 4.0}
 
 
 def load(path):
@@ -131,11 +132,12 @@ def main():
     print()
     checks = [
         (f"CPU per warm invocation ≤ {TARGETS['ratio']:.1f}× the floor Lambda", worst["ratio"], lambda v: v <= TARGETS["ratio"], "{:.2f}×"),
+        (f"(stretch) CPU per warm invocation ≤ {TARGETS['stretch']:.1f}× the floor Lambda", worst["ratio"], lambda v: v <= TARGETS["stretch"], "{:.2f}×"),
         (f"init ≤ the floor's init + {TARGETS['init_over_floor_ms']:g} ms", worst["init_over_floor_ms"], lambda v: v <= TARGETS["init_over_floor_ms"], "{:+.1f} ms"),
         (f"peak RSS (6 MB event) ≤ {TARGETS['rss_mb']:g} MB", worst["rss_mb"], lambda v: v <= TARGETS["rss_mb"], "{:.1f} MB"),
     ]
     if python is not None:
-        checks.insert(1, (f"≥ {TARGETS['python']:g}× the Python baseline (orders)", worst["python"], lambda v: v >= TARGETS["python"], "{:.1f}×"))
+        print(f"Python baseline (orders): {worst['python']:.1f}× the function's CPU, as measured (no target)")
     zip_target = f"arm64 zip ≤ {TARGETS['zip_mb']:g} MB"
     if zips.get("kind") == "arm64":
         checks.append((zip_target, worst["zip_mb"], lambda v: v <= TARGETS["zip_mb"], "{:.2f} MB"))

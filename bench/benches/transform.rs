@@ -37,7 +37,7 @@ fn batches(c: &mut Criterion) {
     init_logging();
     for stream in bench::STREAMS {
         let batch = bench::batch(stream, SEED, BATCH_BYTES);
-        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap());
         // The two pipelines must agree on what they were given before they are timed.
         assert!(bench::transform(&transformer, &batch.text).is_some());
         assert!(bench::floor(&batch.text).is_some());
@@ -62,7 +62,7 @@ fn cold_start(c: &mut Criterion) {
         group.bench_function(stream.name(), |b| {
             b.iter(|| {
                 let config = Config::from_env().unwrap();
-                Transformer::new(black_box(stream), config).unwrap()
+                Transformer::new(black_box(stream), config)
             })
         });
     }

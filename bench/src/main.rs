@@ -48,7 +48,7 @@ fn run(args: &[&str]) -> Result<(), String> {
         }
         ["respond", name, event, response] => {
             let config = Config::with_zone(None).map_err(|e| e.to_string())?;
-            let transformer = Transformer::new(stream(name)?, config).map_err(|e| e.to_string())?;
+            let transformer = Transformer::new(stream(name)?, config);
             let text = std::fs::read_to_string(event).map_err(|e| format!("{event}: {e}"))?;
             let bytes = bench::transform(&transformer, &text).ok_or("the event could not be handled")?;
             std::fs::write(response, bytes).map_err(|e| format!("{response}: {e}"))
@@ -56,7 +56,7 @@ fn run(args: &[&str]) -> Result<(), String> {
         ["repeat", name, event, times] => {
             // For profilers: the transform pipeline on one event file, `times` times.
             let config = Config::with_zone(None).map_err(|e| e.to_string())?;
-            let transformer = Transformer::new(stream(name)?, config).map_err(|e| e.to_string())?;
+            let transformer = Transformer::new(stream(name)?, config);
             let text = std::fs::read_to_string(event).map_err(|e| format!("{event}: {e}"))?;
             let times: usize = times.parse().map_err(|_| format!("bad count {times:?}"))?;
             let bytes: usize = (0..times).filter_map(|_| bench::transform(&transformer, &text)).map(|r| r.len()).sum();

@@ -10,7 +10,7 @@ use shim::Transformer;
 /// the real handler. `None` if the event is not a Firehose event or the response cannot fit.
 pub fn transform(transformer: &Transformer, event: &str) -> Option<Vec<u8>> {
     let event: FirehoseEvent = serde_json::from_str(event).ok()?;
-    let response = shim::respond::handle(transformer, event).ok()?;
+    let response = shim::respond::process(transformer, event).ok()?.into_response();
     serde_json::to_vec(&response).ok()
 }
 
@@ -26,9 +26,9 @@ pub fn floor(event: &str) -> Option<Vec<u8>> {
             let parsed = decoded.as_deref().and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok());
             let (result, data) = match (decoded, parsed) {
                 (Some(bytes), Some(_)) => (RecordResult::Ok, STANDARD.encode(bytes)),
-                _ => (RecordResult::ProcessingFailed, record.data),
+                _ => (RecordResult::ProcessingFailed, record.data.into_owned()),
             };
-            ResponseRecord { record_id: record.record_id, result, data }
+            ResponseRecord { record_id: record.record_id.into_owned(), result, data }
         })
         .collect();
     serde_json::to_vec(&FirehoseResponse { records }).ok()

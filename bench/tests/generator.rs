@@ -24,15 +24,13 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
 fn every_record_becomes_what_it_was_made_to_be() {
     for stream in bench::STREAMS {
         let batch = bench::batch(stream, 1, SIZE);
-        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(None).unwrap());
         let event: FirehoseEvent = serde_json::from_str(&batch.text).unwrap();
         let handled = shim::respond::process(&transformer, event).unwrap();
         let actual: Vec<Expected> = handled
-            .response
             .records
             .iter()
-            .zip(&handled.reasons)
-            .map(|(record, reason)| match (record.result, reason) {
+            .map(|outcome| match (outcome.response.result, outcome.reason) {
                 (RecordResult::Ok, _) => Expected::Ok,
                 (RecordResult::Dropped, _) => Expected::Dropped,
                 (RecordResult::ProcessingFailed, reason) => Expected::Failed(reason.unwrap()),
@@ -58,7 +56,7 @@ fn the_mix_has_both_versions_all_actions_and_non_ascii_text() {
         let documents: Vec<String> = event
             .records
             .iter()
-            .filter_map(|r| base64::engine::general_purpose::STANDARD.decode(&r.data).ok())
+            .filter_map(|r| base64::engine::general_purpose::STANDARD.decode(r.data.as_bytes()).ok())
             .map(|bytes| String::from_utf8(bytes).unwrap())
             .collect();
         let entity = stream.layout().entity;

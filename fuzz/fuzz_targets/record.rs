@@ -11,7 +11,7 @@ fuzz_target!(|input: &[u8]| {
     let stream = fuzz_support::stream_for(selector);
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     fuzz_support::check_record(stream, &data);
-    let record = FirehoseRecord { record_id: "r".into(), data, ..FirehoseRecord::default() };
+    let record = FirehoseRecord { record_id: "r".into(), data: data.into(), ..FirehoseRecord::default() };
     let event = FirehoseEvent { records: vec![record], ..FirehoseEvent::default() };
     fuzz_support::check_event(stream, event);
 });

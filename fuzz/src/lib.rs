@@ -17,7 +17,7 @@ static TRANSFORMERS: LazyLock<Vec<Transformer>> = LazyLock::new(|| {
         .iter()
         .map(|&stream| {
             let config = Config::with_zone(None).expect("default zone");
-            Transformer::new(stream, config).expect("transformer starts")
+            Transformer::new(stream, config)
         })
         .collect()
 });

@@ -55,9 +55,10 @@ fn raw_records(count: usize) -> Vec<(Stream, Vec<u8>)> {
     let mut seed = 0;
     while records.len() < count {
         for stream in bench::STREAMS {
-            let event: FirehoseEvent = serde_json::from_str(&bench::batch(stream, seed, 1 << 20).text).unwrap();
+            let batch = bench::batch(stream, seed, 1 << 20);
+            let event: FirehoseEvent = serde_json::from_str(&batch.text).unwrap();
             for record in event.records {
-                if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(&record.data) {
+                if let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(record.data.as_bytes()) {
                     records.push((stream, raw));
                 }
             }
@@ -74,7 +75,7 @@ fn generate(dir: &Path, events: usize, hours: usize) -> (usize, usize) {
     let first = Hour::of(FIRST_HOUR.parse().unwrap());
     let config = Config::with_zone(None).unwrap();
     for stream in bench::STREAMS {
-        let transformer = Transformer::new(stream, config.clone()).unwrap();
+        let transformer = Transformer::new(stream, config.clone());
         let mine: Vec<&Vec<u8>> = records.iter().filter(|(s, _)| *s == stream).map(|(_, raw)| raw).collect();
         let per_hour = mine.len().div_ceil(hours);
         for (h, hour_records) in mine.chunks(per_hour.max(1)).enumerate() {
@@ -148,7 +149,7 @@ fn transform_only(dir: &Path, options: &Options) -> f64 {
     let (from, to) = options.hours();
     let mut outcomes = 0usize;
     for stream in &options.streams {
-        let transformer = Transformer::new(*stream, options.config.clone()).unwrap();
+        let transformer = Transformer::new(*stream, options.config.clone());
         let mut hour = from;
         while hour < to {
             for key in store.list(&format!("source/{}/{}/", stream.name(), hour.folder())).unwrap() {

@@ -1,6 +1,7 @@
 //! One invocation of a stream's function on a batch of records, as Firehose's Lambda processor
 //! makes it, and the verdict on each record: its System One line, dropped, or the error-output
-//! line Firehose would write for it. Shared by the local pipeline and the bucket replay.
+//! line Firehose would write for it. Shared by the local pipeline and the replay; both batch
+//! records with [`crate::buffers`].
 
 use base64::Engine;
 use shim::firehose::{FirehoseEvent, FirehoseRecord, RecordResult};
@@ -37,38 +38,6 @@ impl Pending {
         let padding = self.data.bytes().rev().take(2).take_while(|byte| *byte == b'=').count();
         (self.data.len() / 4 * 3).saturating_sub(padding)
     }
-}
-
-/// Whether a batch holding `held_records` records of `held_bytes` bytes must go before a record
-/// of `size` bytes joins it: Firehose never lets a batch pass its size hint, except a batch of
-/// one record larger than the hint.
-pub fn is_full_before(held_records: usize, held_bytes: usize, size: usize, limit: usize) -> bool {
-    held_records > 0 && held_bytes + size > limit
-}
-
-/// `records` cut into batches exactly as the pipeline's buffers cut them ([`is_full_before`]
-/// before a record joins, and a batch closes once it holds `limit` bytes): the replay batches
-/// a source's records with this, the pipeline as they arrive; a test holds the two together.
-pub fn cut(records: &[Pending], limit: usize) -> Vec<&[Pending]> {
-    let mut batches = Vec::new();
-    let mut start = 0;
-    let mut bytes = 0;
-    for (i, pending) in records.iter().enumerate() {
-        let size = pending.size();
-        if is_full_before(i - start, bytes, size, limit) {
-            batches.extend(records.get(start..i));
-            start = i;
-            bytes = 0;
-        }
-        bytes += size;
-        if bytes >= limit {
-            batches.extend(records.get(start..=i));
-            start = i + 1;
-            bytes = 0;
-        }
-    }
-    batches.extend(records.get(start..).filter(|rest| !rest.is_empty()));
-    batches
 }
 
 /// What became of one record.
@@ -121,18 +90,18 @@ pub fn invoke(
 
 /// The Firehose event for the batch: record ids `<prefix>-<n>` (twelve digits) from
 /// `first_record` on.
-fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent {
+fn event(invocation: &Invocation<'_>, records: &[Pending]) -> FirehoseEvent<'static> {
     let records = records
         .iter()
         .zip(invocation.first_record..)
         .map(|(pending, number)| FirehoseRecord {
-            record_id: format!("{}-{number:012}", invocation.record_prefix),
-            data: pending.data.clone(),
+            record_id: format!("{}-{number:012}", invocation.record_prefix).into(),
+            data: pending.data.clone().into(),
             approximate_arrival_timestamp: Some(pending.arrival_ms),
             ..FirehoseRecord::default()
         })
         .collect();
-    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone()), records, ..FirehoseEvent::default() }
+    FirehoseEvent { invocation_id: Some(invocation.invocation_id.clone().into()), records, ..FirehoseEvent::default() }
 }
 
 /// Each response record's verdict, aligned with `records`.
@@ -142,7 +111,7 @@ fn verdicts(
     records: &[Pending],
     handled: &Handled,
 ) -> Result<Vec<Verdict>, Error> {
-    let results = handled.response.records.iter().zip(&handled.reasons).zip(records);
+    let results = handled.records.iter().map(|outcome| (&outcome.response, &outcome.reason)).zip(records);
     results
         .map(|((record, reason), pending)| match record.result {
             RecordResult::Ok => base64::engine::general_purpose::STANDARD
@@ -186,21 +155,5 @@ mod tests {
         }
         let invalid = Pending { data: "not base64!".into(), arrival_ms: 0, attempts_before: 0 };
         assert_eq!(invalid.size(), 6);
-    }
-
-    #[test]
-    fn cuts_within_the_buffer() {
-        let record = |bytes: usize| Pending { data: "A".repeat(bytes / 3 * 4), arrival_ms: 0, attempts_before: 0 };
-        let records = [record(300), record(600), record(300), record(1500), record(3), record(997), record(3)];
-        let sizes: Vec<usize> = cut(&records, 1000).iter().map(|batch| batch.len()).collect();
-        assert_eq!(sizes, [2, 1, 1, 2, 1]);
-        assert!(cut(&[], 1000).is_empty());
-    }
-
-    #[test]
-    fn a_batch_is_full_before_it_would_pass_the_hint() {
-        assert!(!is_full_before(0, 0, 5000, 1000), "one large record goes alone");
-        assert!(!is_full_before(2, 600, 400, 1000));
-        assert!(is_full_before(2, 600, 401, 1000));
     }
 }

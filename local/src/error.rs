@@ -107,14 +107,6 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// A stream's function cannot start (its configuration or its schemas).
-    #[error("the {stream} function cannot start: {source}")]
-    FunctionStart {
-        stream: Stream,
-        #[source]
-        source: shim::StartupError,
-    },
-
     /// A stream's function was needed but not started: a defect of this tool.
     #[error("no {stream} function")]
     NoFunction { stream: Stream },
@@ -134,10 +126,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// The upload of a run into a bucket failed; the run's objects are kept on disk.
-    #[error("{source}; the run's objects are kept in {} (none was lost)", staging.display())]
-    Kept {
-        staging: PathBuf,
+    /// A run stopped after writing some objects into a bucket: its mark lists them.
+    #[error("{source}; the run stopped after writing {written} object(s), listed in {mark}")]
+    RunStopped {
+        mark: String,
+        written: usize,
         #[source]
         source: Box<Error>,
     },
@@ -147,10 +140,20 @@ pub enum Error {
     #[error(transparent)]
     Reconcile(#[from] crate::reconcile::ReconcileError),
 
-    /// A command line the command cannot carry out (the message says which argument and what
-    /// it needs); clap catches the rest before a command starts.
-    #[error("{0}")]
-    Usage(String),
+    /// A backup object that cannot be gzipped.
+    #[error("cannot gzip a source backup object: {source}")]
+    Compress {
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A command line the command will not carry out (names the flag; exit 2).
+    #[error(transparent)]
+    Refused(#[from] crate::refusal::Refusal),
+
+    /// `smoke --stack NAME`: the stack or an output it needs cannot be read; no check ran.
+    #[error(transparent)]
+    Stack(#[from] crate::commands::StackError),
 }
 
 impl Error {
@@ -193,10 +196,10 @@ mod tests {
             Error::S3 { action: "list", bucket: "data".into(), key: String::new(), code: "x".into(), source: None };
         assert_eq!(bucket.to_string(), "cannot list s3://data: x");
 
-        let kept = Error::Kept { staging: "/tmp/s".into(), source: Box::new(s3) };
+        let kept = Error::RunStopped { mark: "s3://data/m.json".into(), written: 2, source: Box::new(s3) };
         assert_eq!(
             kept.to_string(),
-            "cannot list s3://data/errors/orders/: NoSuchBucket; the run's objects are kept in /tmp/s (none was lost)"
+            "cannot list s3://data/errors/orders/: NoSuchBucket; the run stopped after writing 2 object(s), listed in s3://data/m.json"
         );
         assert!(kept.source().is_some());
     }

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use shim::Stream;
 
 use crate::location::Input;
+use crate::refusal::Refusal;
 use crate::{reread, Error};
 
 /// One input.
@@ -44,22 +45,18 @@ pub fn inputs(
     window: (Option<Timestamp>, Option<Timestamp>),
 ) -> Result<Vec<Source>, Error> {
     let kinesis = inputs.iter().any(|input| matches!(input, Input::Kinesis(_)));
-    let window =
-        match window {
-            (Some(from), to) if kinesis => {
-                let to = to.unwrap_or_else(Timestamp::now);
-                if from >= to {
-                    return Err(Error::Usage(format!("--from {from} is not before --to {to}: the window is empty")));
-                }
-                Some((from, to))
+    let window = match window {
+        (Some(from), to) if kinesis => {
+            let to = to.unwrap_or_else(Timestamp::now);
+            if from >= to {
+                return Err(Refusal::EmptyWindow { from, to }.into());
             }
-            (None, _) if kinesis => return Err(Error::Usage(
-                "kinesis:NAME needs --from (and reads to --to, else to now): where in the stream's retention to start"
-                    .into(),
-            )),
-            (None, None) => None,
-            _ => return Err(Error::Usage("--from and --to apply to a kinesis:NAME input only".into())),
-        };
+            Some((from, to))
+        }
+        (None, _) if kinesis => return Err(Refusal::KinesisWithoutFrom.into()),
+        (None, None) => None,
+        _ => return Err(Refusal::WindowWithoutKinesis.into()),
+    };
     let mut sources = Vec::new();
     for input in inputs {
         match (input, window) {

@@ -9,8 +9,6 @@ use std::time::Duration;
 
 use aws_sdk_kinesis::primitives::Blob;
 use aws_sdk_kinesis::types::PutRecordsRequestEntry;
-use serde_json::Value;
-use shim::layout::{Rule, Source};
 use shim::Stream;
 
 use crate::aws::{backoff, error_code};
@@ -38,36 +36,14 @@ const RETRYABLE: [&str; 8] = [
     "connection failed",
 ];
 
-/// The key fields of a stream's events, v2 (`data.<camelCase>`) and v1 (`payload.<snake_case>`)
-/// source names, in the spec's order: the layout's `Key` fields.
-fn key_fields(stream: Stream) -> impl Iterator<Item = (&'static str, &'static str)> {
-    stream.layout().fields.iter().filter(|field| field.rule == Rule::Key).filter_map(|field| match field.source {
-        Source::Payload { v2, v1 } => Some((v2, v1)),
-        Source::Envelope => None,
-    })
-}
-
 /// The partition key the API gives an event of `stream`: its key values as written (a
 /// string's text, a number's JSON text) joined with `|`, cut to 256 characters. `None` when a
 /// key value is absent or the body is not an event of the stream's shape (the API then uses its
 /// request id; see [`fallback_key`]).
 pub fn partition_key(stream: Stream, event: &[u8]) -> Option<String> {
-    let Ok(Value::Object(document)) = serde_json::from_slice::<Value>(event) else {
-        return None;
-    };
-    let (body, v2) = match (document.get("data"), document.get("payload")) {
-        (Some(Value::Object(data)), _) => (data, true),
-        (_, Some(Value::Object(payload))) => (payload, false),
-        _ => return None,
-    };
-    let values: Option<Vec<String>> = key_fields(stream)
-        .map(|(camel, snake)| match body.get(if v2 { camel } else { snake })? {
-            Value::String(text) => Some(text.clone()),
-            Value::Number(number) => Some(number.to_string()),
-            _ => None,
-        })
-        .collect();
-    Some(values?.join("|").chars().take(MAX_KEY_CHARS).collect())
+    let peeked = shim::envelope::peek(event)?;
+    let values = peeked.key_values(stream)?;
+    Some(values.join("|").chars().take(MAX_KEY_CHARS).collect())
 }
 
 /// A key for an event without its key values: where the API would use its request id, the
@@ -222,10 +198,14 @@ async fn put_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shim::layout::Version;
 
     #[test]
     fn key_fields_are_the_apis() {
-        let fields = |stream| key_fields(stream).collect::<Vec<_>>();
+        let fields = |stream: Stream| {
+            let layout = stream.layout();
+            layout.key_paths(Version::V2).zip(layout.key_paths(Version::V1)).collect::<Vec<_>>()
+        };
         assert_eq!(fields(Stream::Customers), [("customerNumber", "customer_number")]);
         assert_eq!(fields(Stream::Estimates), [("orderNumber", "order_number")]);
         assert_eq!(fields(Stream::InvoiceLines), [("invoiceNumber", "invoice_number"), ("lineNumber", "line_number")]);

@@ -5,8 +5,10 @@
 //! processor does (size and interval hints), hands each batch to [`shim::respond::process`] as a
 //! base64 [`shim::firehose::FirehoseEvent`], and writes what comes back where the deployed
 //! delivery streams would put it in S3: System One batch files under
-//! `system-one/<stream>/YYYY/MM/DD/HH/` and Firehose error-output lines under
-//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/`.
+//! `system-one/<stream>/YYYY/MM/DD/HH/`, Firehose error-output lines under
+//! `errors/<stream>/processing-failed/YYYY/MM/DD/HH/`, and every record received, as received,
+//! under `source/<stream>/YYYY/MM/DD/HH/` (the raw backup, [`backup`]). Each flushed batch's
+//! objects are planned, then applied through [`store`] (a folder, a bucket, or a dry run).
 //!
 //! `firehose-local replay` reads such error-output files back, runs the current transformation
 //! on their `rawData`, and writes what now succeeds as System One files and what still fails
@@ -17,7 +19,9 @@
 //! never the nine functions.
 
 pub mod aws;
+pub mod backup;
 pub mod batch;
+pub mod buffers;
 pub mod clock;
 pub mod commands;
 mod error;
@@ -29,6 +33,7 @@ pub mod layout;
 pub mod location;
 pub mod pipeline;
 pub mod reconcile;
+pub mod refusal;
 pub mod replay;
 pub mod reread;
 pub mod route;
@@ -38,6 +43,7 @@ pub mod summary;
 
 pub use clock::Clock;
 pub use error::{AwsSource, Error};
-pub use pipeline::{Pipeline, Settings};
+pub use pipeline::{Deliver, Pipeline, Settings};
+pub use refusal::Refusal;
 pub use route::Lane;
 pub use summary::Report;

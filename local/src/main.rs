@@ -6,7 +6,8 @@
 //! were unreadable or (Kinesis) some records could not be put; 2 usage, I/O or AWS error (the
 //! message names the flag, the path, or the bucket, key and AWS error code); 3 nothing in the
 //! input looked like what the command reads (System Two events for `run`, Firehose error output
-//! for `replay`). When standard output closes early (`| head -1`), the summary is cut short
+//! for `replay`). `smoke`: 0 every check passed, 1 a check failed, 2 usage, a missing stack or
+//! output, or no credentials. When standard output closes early (`| head -1`), the summary is cut short
 //! quietly and the status is the command's own.
 
 use std::io::Write;
@@ -18,7 +19,9 @@ use clap::{Args, Parser, Subcommand};
 use shim::config::Config;
 use shim::Stream;
 
-use firehose_local::commands::{self, ExitStatus, Finished, ReconcileCommand, ReplayCommand, RunCommand};
+use firehose_local::commands::{
+    self, CheckKind, ExitStatus, Finished, ReconcileCommand, ReplayCommand, RunCommand, SmokeCommand,
+};
 use firehose_local::kinesis::Retry;
 use firehose_local::location::{self, Destination, Input, Location};
 use firehose_local::pipeline::{DEFAULT_BUFFER_MB, DEFAULT_INTERVAL_SECONDS, MB};
@@ -57,7 +60,8 @@ enum Command {
         to: Option<jiff::Timestamp>,
         /// The output folder, laid out like the bucket (refused when it holds an earlier run's
         /// output), or `s3://BUCKET`: the objects go straight into the bucket, keyed as
-        /// Firehose keys them, each only where its key is free.
+        /// Firehose keys them, each only where its key is free. Either way the raw events are
+        /// kept too, under source/<stream>/YYYY/MM/DD/HH/, as Firehose's source backup.
         #[arg(long, short, value_name = "DIR|s3://BUCKET", default_value = "out", value_parser = Location::parse_output)]
         out: Location,
         #[command(flatten)]
@@ -71,6 +75,11 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_INTERVAL_SECONDS,
               value_parser = clap::value_parser!(u64).range(0..=900))]
         buffer_interval: u64,
+        /// Read and transform everything, write nothing, print the plan: every object the run
+        /// would write (System One, error output, raw backup under source/). The same checks
+        /// and refusals as a real run.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Replay Firehose error output (processing-failed) through the current transformation:
     /// files, or straight from the bucket (`s3://BUCKET/errors/...`) back into it. Safe to run
@@ -151,6 +160,37 @@ enum Command {
         #[arg(long, value_name = "ZONE", value_parser = location::zone)]
         timezone: Option<String>,
     },
+    /// After a deploy: prove each path of the deployed stack with real calls (a heartbeat
+    /// through the API to the raw backup and the function, an alarm to its topic, the replay
+    /// role, the rollback versions), changing nothing the import job reads. Exit 0 every check
+    /// passed, 1 a check failed, 2 usage, missing stack or output, credentials.
+    Smoke {
+        /// The CloudFormation stack (its outputs name everything the checks use).
+        #[arg(long, value_name = "NAME")]
+        stack: String,
+        /// Check only these streams [default: every stream of the stack].
+        #[arg(long = "stream", value_name = "STREAM", value_parser = location::stream)]
+        streams: Vec<Stream>,
+        /// Run only these checks [default: all].
+        #[arg(long, value_name = "CHECK", value_enum)]
+        only: Vec<CheckKind>,
+        /// How long to wait for the heartbeat downstream (Firehose buffers it: processor and S3
+        /// intervals), e.g. 90s, 15m.
+        #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = commands::duration)]
+        timeout: Duration,
+        /// Print one JSON document instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Accept a function with no older version to roll back to (the stack's first deploy).
+        #[arg(long)]
+        first_deploy: bool,
+        /// Read the stack's outputs and print the checks; send, set and assume nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How often the downstream places are polled, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = 10_000, hide = true)]
+        poll_ms: u64,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -202,7 +242,7 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> Result<Finished, Error> {
     match command {
-        Command::Run { inputs, from, to, out, common, buffer_size, buffer_interval } => {
+        Command::Run { inputs, from, to, out, common, buffer_size, buffer_interval, dry_run } => {
             function_logs(&common)?;
             let mut settings = Settings::new("out")?;
             settings.config = config(&common)?;
@@ -215,6 +255,7 @@ fn execute(command: Command) -> Result<Finished, Error> {
                 out,
                 stream: common.stream,
                 settings,
+                dry_run,
                 quiet: common.quiet,
             })
         }
@@ -261,6 +302,18 @@ fn execute(command: Command) -> Result<Finished, Error> {
                 dry_run,
                 config: Config::with_zone(zone.as_deref())?,
                 now: jiff::Timestamp::now(),
+            })
+        }
+        Command::Smoke { stack, streams, only, timeout, json, first_deploy, dry_run, poll_ms } => {
+            commands::smoke(SmokeCommand {
+                stack,
+                streams,
+                only,
+                timeout,
+                poll: Duration::from_millis(poll_ms),
+                json,
+                first_deploy,
+                dry_run,
             })
         }
     }

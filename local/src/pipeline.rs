@@ -1,6 +1,9 @@
-//! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age, one
-//! [`shim::respond::process`] call per batch, and the results written as the delivery stream
-//! writes them.
+//! Firehose's Lambda processor, in-process: per-lane buffers flushed by size or age
+//! ([`crate::buffers`]), one [`shim::respond::process`] call per batch, and, per flushed batch,
+//! the plan of what the delivery stream writes for it (its keyed objects), handed to a
+//! [`Deliver`] that applies it (through [`crate::store`]). Beside it, the raw-event backup
+//! ([`crate::backup`]): every record the stream received, buffered by the S3 destination's hints.
+//! A run holds no more than its open buffers, whatever the size of its input.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -12,9 +15,13 @@ use jiff::Timestamp;
 use shim::config::Config;
 use shim::{Stream, Transformer};
 
+use crate::backup;
 use crate::batch::{self, Invocation, Pending, Verdict};
+use crate::buffers::{Batch, Buffers, Hints};
 use crate::error_output::{local_lambda_arn, ErrorRecord};
-use crate::layout::{Prefix, Writer};
+use crate::ids::uuid_like;
+use crate::layout::{object_key, Prefix};
+use crate::store::Object;
 use crate::summary::{Report, Tally};
 use crate::{Clock, Error, Lane};
 
@@ -32,12 +39,14 @@ pub const TOO_LARGE: &str = "Kinesis.ValidationException";
 /// How the pipeline runs.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The output folder (the bucket).
+    /// The output folder of [`crate::run::run`] (a command gives its own store instead).
     pub out: PathBuf,
     /// Flush a lane's buffer before it would pass this many bytes of record data.
     pub buffer_bytes: usize,
     /// Flush a lane's buffer once its oldest record has waited this long.
     pub interval: Duration,
+    /// The raw-event backup's buffering: the S3 destination's hints ([`backup::DEFAULT_HINTS`]).
+    pub backup: Hints,
     /// `SYSTEM_ONE_TIMEZONE`, as the functions read it.
     pub config: Config,
     pub clock: Clock,
@@ -50,56 +59,105 @@ impl Settings {
             out: out.into(),
             buffer_bytes: DEFAULT_BUFFER_MB as usize * MB as usize,
             interval: Duration::from_secs(DEFAULT_INTERVAL_SECONDS),
+            backup: backup::DEFAULT_HINTS,
             config: Config::with_zone(None)?,
             clock: Clock::System,
         })
     }
 }
 
-#[derive(Debug, Default)]
-struct Buffer {
-    records: Vec<Pending>,
-    bytes: usize,
-    /// When the oldest record arrived: by this clock the interval runs...
-    opened: Option<Instant>,
-    /// ...and by this one the object is named and filed.
-    opened_at: Option<Timestamp>,
+/// Applies the plan of one flushed batch: its objects, written before the run goes on.
+pub trait Deliver {
+    fn deliver(&mut self, objects: Vec<Object>) -> Result<(), Error>;
+}
+
+/// The names of the objects: `<uuid>` from the clock's seed and a count, as Firehose's random
+/// part (reproducible with a fixed clock).
+#[derive(Debug)]
+struct Names {
+    seed: u64,
+    count: u64,
+    backups: u64,
+}
+
+impl Names {
+    fn key(&mut self, prefix: Prefix, lane: Lane, at: Timestamp) -> String {
+        let stream = lane.name();
+        let uuid = if prefix == Prefix::Source {
+            self.backups += 1;
+            let parts: [&[u8]; 5] = [
+                b"source",
+                stream.as_bytes(),
+                &self.seed.to_be_bytes(),
+                &self.backups.to_be_bytes(),
+                &at.as_millisecond().to_be_bytes(),
+            ];
+            uuid_like(&parts)
+        } else {
+            self.count += 1;
+            let parts: [&[u8]; 4] = [
+                stream.as_bytes(),
+                &self.seed.to_be_bytes(),
+                &self.count.to_be_bytes(),
+                &at.as_millisecond().to_be_bytes(),
+            ];
+            uuid_like(&parts)
+        };
+        object_key(prefix, stream, at, &uuid)
+    }
 }
 
 /// The local delivery streams.
-pub struct Pipeline {
+pub struct Pipeline<'d> {
     settings: Settings,
-    buffers: BTreeMap<Lane, Buffer>,
+    buffers: Buffers<Pending>,
+    backup: Buffers<Vec<u8>>,
     transformers: HashMap<Stream, Transformer>,
-    writer: Writer,
+    deliver: &'d mut dyn Deliver,
+    names: Names,
     tallies: BTreeMap<Lane, Tally>,
     next_record: u64,
     started: Instant,
 }
 
-impl Pipeline {
-    pub fn new(settings: Settings) -> Pipeline {
-        let writer = Writer::new(&settings.out, settings.clock.seed());
+impl<'d> Pipeline<'d> {
+    pub fn new(settings: Settings, deliver: &'d mut dyn Deliver) -> Pipeline<'d> {
+        let hints = Hints { bytes: settings.buffer_bytes, interval: settings.interval };
         Pipeline {
-            settings,
-            buffers: BTreeMap::new(),
+            buffers: Buffers::new(hints),
+            backup: Buffers::new(settings.backup),
             transformers: HashMap::new(),
-            writer,
+            deliver,
+            names: Names { seed: settings.clock.seed(), count: 0, backups: 0 },
             tallies: BTreeMap::new(),
             next_record: 0,
             started: Instant::now(),
+            settings,
         }
     }
 
-    /// Takes in one record's bytes, as a producer puts them on the lane's stream. A record over
-    /// Kinesis's and Firehose's 1 MiB never reaches a function in AWS (`PutRecord` refuses it):
-    /// it is not transformed, but written to the lane's error output with the code AWS answers
-    /// ([`TOO_LARGE`]), so that it is seen and not lost.
+    /// Takes in one record's bytes, as a producer puts them on the lane's stream (a System Two
+    /// event and the `\n` the API's mapping template ends it with): kept in the raw backup, and
+    /// buffered for the function. A record over Kinesis's and Firehose's 1 MiB never reaches the
+    /// stream in AWS (`PutRecord` refuses it): it is neither backed up nor transformed, but
+    /// written to the lane's error output with the code AWS answers ([`TOO_LARGE`]), so that it
+    /// is seen and not lost.
     pub fn put(&mut self, lane: Lane, bytes: &[u8]) -> Result<(), Error> {
+        self.put_received(lane, bytes, true)
+    }
+
+    /// [`put`](Self::put), with `back_up` false for a record read back from the raw backup
+    /// itself (a reprocess of `s3://BUCKET/source/...`): it is in the backup already, once, as
+    /// System Two sent it, and a second copy would make the backup claim it was sent twice.
+    pub fn put_received(&mut self, lane: Lane, bytes: &[u8], back_up: bool) -> Result<(), Error> {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
         let arrival_ms = self.settings.clock.now_ms();
         if bytes.len() > MAX_RECORD_BYTES {
             return self.refuse(lane, Pending { data, arrival_ms, attempts_before: 0 }, bytes.len());
+        }
+        if back_up {
+            let closed = self.backup.push(lane, bytes.to_vec(), bytes.len(), Instant::now(), self.settings.clock.now());
+            self.write_backups(closed)?;
         }
         self.put_encoded(lane, Pending { data, arrival_ms, attempts_before: 0 })
     }
@@ -123,77 +181,66 @@ impl Pipeline {
         let tally = self.tallies.entry(lane).or_default();
         tally.count_failed_batch(1, TOO_LARGE);
         tally.batches -= 1;
-        self.writer.write(Prefix::ProcessingFailed, lane.name(), now, record.line().as_bytes())?;
-        Ok(())
+        let key = self.names.key(Prefix::ProcessingFailed, lane, now);
+        self.deliver.deliver(vec![Object { key, content: record.line().into_bytes() }])
     }
 
     /// Takes in a record as Firehose's `data`/`rawData` (base64 text, valid or not), with what
     /// an earlier attempt recorded about it.
     pub fn put_encoded(&mut self, lane: Lane, pending: Pending) -> Result<(), Error> {
         let size = pending.size();
-        let limit = self.settings.buffer_bytes;
-        let full = self
-            .buffers
-            .get(&lane)
-            .is_some_and(|buffer| batch::is_full_before(buffer.records.len(), buffer.bytes, size, limit));
-        if full {
-            self.flush(lane)?;
-        }
-        let now = self.settings.clock.now();
-        let buffer = self.buffers.entry(lane).or_default();
-        buffer.opened.get_or_insert_with(Instant::now);
-        buffer.opened_at.get_or_insert(now);
-        buffer.records.push(pending);
-        buffer.bytes += size;
-        if buffer.bytes >= limit {
-            self.flush(lane)?;
+        let closed = self.buffers.push(lane, pending, size, Instant::now(), self.settings.clock.now());
+        for batch in closed {
+            self.flush(batch)?;
         }
         self.flush_due(Instant::now())
     }
 
-    /// When the next buffer reaches its interval, if any holds records.
+    /// When the next buffer (processor or backup) reaches its interval, if any holds records.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.buffers.values().filter_map(|buffer| buffer.opened).min().map(|opened| opened + self.settings.interval)
+        [self.buffers.next_deadline(), self.backup.next_deadline()].into_iter().flatten().min()
     }
 
     /// Flushes every buffer whose oldest record has waited the interval.
     pub fn flush_due(&mut self, now: Instant) -> Result<(), Error> {
-        let interval = self.settings.interval;
-        let due: Vec<Lane> = self
-            .buffers
-            .iter()
-            .filter(|(_, buffer)| buffer.opened.is_some_and(|opened| now >= opened + interval))
-            .map(|(lane, _)| *lane)
-            .collect();
-        for lane in due {
-            self.flush(lane)?;
+        for batch in self.buffers.due(now) {
+            self.flush(batch)?;
         }
-        Ok(())
+        let due = self.backup.due(now);
+        self.write_backups(due)
     }
 
-    /// Flushes every buffer and reports.
+    /// Flushes every buffer and reports (`written` is the [`Deliver`]'s to tell).
     pub fn finish(mut self) -> Result<Report, Error> {
-        let lanes: Vec<Lane> = self.buffers.keys().copied().collect();
-        for lane in lanes {
-            self.flush(lane)?;
+        for batch in self.buffers.drain() {
+            self.flush(batch)?;
         }
+        let rest = self.backup.drain();
+        self.write_backups(rest)?;
         Ok(Report {
             lanes: self.tallies,
-            written: self.writer.written().to_vec(),
+            written: Vec::new(),
             unreadable: 0,
             routed: 0,
             elapsed: self.started.elapsed(),
         })
     }
 
-    /// One invocation: the lane's buffer through the function, the results onto disk.
-    fn flush(&mut self, lane: Lane) -> Result<(), Error> {
-        let Some(buffer) = self.buffers.remove(&lane).filter(|buffer| !buffer.records.is_empty()) else {
-            return Ok(());
-        };
-        let opened_at = buffer.opened_at.unwrap_or_else(|| self.settings.clock.now());
-        let verdicts = self.invoke(lane, &buffer.records)?;
-        self.write(lane, opened_at, &Rendered::from_verdicts(verdicts))
+    /// One invocation: the batch through the function, the plan of its objects applied.
+    fn flush(&mut self, batch: Batch<Pending>) -> Result<(), Error> {
+        let verdicts = self.invoke(batch.lane, &batch.items)?;
+        let plan = self.plan(batch.lane, batch.opened_at, Rendered::from_verdicts(verdicts));
+        self.deliver.deliver(plan)
+    }
+
+    /// Gzips closed backup buffers and applies them, one object each.
+    fn write_backups(&mut self, batches: Vec<Batch<Vec<u8>>>) -> Result<(), Error> {
+        for batch in batches {
+            let key = self.names.key(Prefix::Source, batch.lane, batch.opened_at);
+            let content = backup::gzip(&batch.items)?;
+            self.deliver.deliver(vec![Object { key, content }])?;
+        }
+        Ok(())
     }
 
     /// Runs the records through the lane's function as one invocation, counted into the lane's
@@ -212,25 +259,25 @@ impl Pipeline {
         let stream = lane.transformer_stream();
         let transformer = match self.transformers.entry(stream) {
             Entry::Occupied(started) => started.into_mut(),
-            Entry::Vacant(slot) => slot.insert(
-                Transformer::new(stream, self.settings.config.clone())
-                    .map_err(|source| Error::FunctionStart { stream, source })?,
-            ),
+            Entry::Vacant(slot) => slot.insert(Transformer::new(stream, self.settings.config.clone())),
         };
         let tally = self.tallies.entry(lane).or_default();
         batch::invoke(transformer, &invocation, records, tally)
     }
 
-    /// Writes the batch's objects as the delivery stream does: one System One object and one
-    /// error-output object, each only when it has content.
-    fn write(&mut self, lane: Lane, opened_at: Timestamp, rendered: &Rendered) -> Result<(), Error> {
+    /// The batch's objects as the delivery stream writes them: one System One object and one
+    /// error-output object, each only when it has content, filed by the batch's oldest arrival.
+    fn plan(&mut self, lane: Lane, opened_at: Timestamp, rendered: Rendered) -> Vec<Object> {
+        let mut objects = Vec::new();
         if !rendered.data.is_empty() {
-            self.writer.write(Prefix::Data, lane.name(), opened_at, &rendered.data)?;
+            let key = self.names.key(Prefix::Data, lane, opened_at);
+            objects.push(Object { key, content: rendered.data });
         }
         if !rendered.errors.is_empty() {
-            self.writer.write(Prefix::ProcessingFailed, lane.name(), opened_at, rendered.errors.as_bytes())?;
+            let key = self.names.key(Prefix::ProcessingFailed, lane, opened_at);
+            objects.push(Object { key, content: rendered.errors.into_bytes() });
         }
-        Ok(())
+        objects
     }
 }
 

@@ -20,6 +20,7 @@ use shim::Stream;
 use crate::aws::{clients, error_code};
 use crate::input::Message;
 use crate::reconcile::read;
+use crate::refusal::Refusal;
 use crate::store::{Bucket, Store};
 use crate::Error;
 
@@ -88,11 +89,8 @@ async fn retained_since(client: &aws_sdk_kinesis::Client, name: &str, from: Time
         .and_then(|at| at.checked_add(jiff::SignedDuration::from_mins(1)))
         .unwrap_or(Timestamp::UNIX_EPOCH);
     if from < kept {
-        return Err(Error::Usage(format!(
-            "kinesis:{name} keeps records for {hours} hours: --from {from} is before {kept}, so records between \
-             them are gone; reprocess that part from the raw backup (run s3://BUCKET/source/<stream>/...)",
-            kept = kept.round(jiff::Unit::Second).unwrap_or(kept)
-        )));
+        let kept = kept.round(jiff::Unit::Second).unwrap_or(kept);
+        return Err(Refusal::BeforeRetention { name: name.to_owned(), hours, from, kept }.into());
     }
     Ok(())
 }

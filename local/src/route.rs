@@ -84,16 +84,10 @@ impl std::fmt::Display for Lane {
     }
 }
 
-/// The lane of one System Two event document, by the entity of its event type.
+/// The lane of one System Two event document, by the entity of its event type, read as the
+/// functions read it ([`shim::envelope::peek`]: a document they would refuse as JSON is unrouted).
 pub fn by_content(bytes: &[u8]) -> Lane {
-    let Ok(serde_json::Value::Object(document)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        return Lane::Unrouted;
-    };
-    let event_type = document.get("eventType").or_else(|| document.get("event_type")).and_then(|value| value.as_str());
-    event_type
-        .and_then(|event_type| event_type.split_once('.'))
-        .and_then(|(entity, _)| Stream::for_entity(entity))
-        .map_or(Lane::Unrouted, Lane::Stream)
+    shim::envelope::peek(bytes).and_then(|peeked| peeked.stream()).map_or(Lane::Unrouted, Lane::Stream)
 }
 
 /// The function name in a Lambda ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`).

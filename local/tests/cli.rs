@@ -53,7 +53,8 @@ fn run_on_the_sample_data_writes_files_and_a_summary() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("wrote 19 files under"), "{stdout}");
+    // 9 System One files, 10 error-output files (9 streams, unrouted), 10 raw backups.
+    assert!(stdout.contains("wrote 29 files under"), "{stdout}");
     assert!(stdout.contains("/system-one/customers/2026/11/20/15/customers-1-2026-11-20-15-04-05-"), "{stdout}");
     let total = stdout.lines().find(|line| line.starts_with("total ")).unwrap();
     let counts: Vec<&str> = total.split_whitespace().skip(1).take(5).collect();
@@ -62,7 +63,47 @@ fn run_on_the_sample_data_writes_files_and_a_summary() {
     assert!(stdout.contains("unrouted                   19        0        9       10        1"), "{stdout}");
     // No progress bar when standard error is not a terminal.
     assert_eq!(text(&output.stderr), "");
-    assert_eq!(count_files(&out), 19);
+    assert_eq!(count_files(&out), 29);
+}
+
+#[test]
+fn run_dry_run_prints_the_plan_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let args = ["run", "events/system-two", "--out", out.to_str().unwrap(), "--frozen-clock", "2026-11-20T15:04:05Z"];
+    let dry = firehose_local(&[&args[..], &["--dry-run"]].concat(), b"");
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let plan = text(&dry.stdout);
+    assert!(plan.starts_with("firehose-local run --dry-run: would write 29 files (nothing written) under "), "{plan}");
+    assert!(!out.exists(), "a dry run creates nothing, not even the folder");
+    assert!(plan.contains("/source/customers/2026/11/20/15/customers-1-2026-11-20-15-04-05-"), "{plan}");
+
+    // The plan is what the run then writes: the same objects (a fixed clock names them alike),
+    // the same table.
+    let real = firehose_local(&args, b"");
+    assert_eq!(real.status.code(), Some(0), "{}", text(&real.stderr));
+    let listed = |stdout: &str| -> Vec<String> { stdout.lines().skip(1).map(str::to_owned).collect() };
+    let written = text(&real.stdout);
+    assert!(written.starts_with("firehose-local run: wrote 29 files under "), "{written}");
+    let total = |stdout: &str| {
+        let line = stdout.lines().find(|line| line.starts_with("total ")).unwrap_or_default().to_owned();
+        line.split_whitespace().take(6).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(total(&plan), "total 100 72 9 19 10");
+    assert_eq!(total(&written), total(&plan));
+    // The first 20 objects, then "... and 9 more".
+    assert_eq!(listed(&plan)[..21], listed(&written)[..21]);
+    assert_eq!(count_files(&out), 29);
+
+    // Into a folder that holds a run: refused, dry or not, and nothing changes.
+    let again = firehose_local(&[&args[..], &["--dry-run"]].concat(), b"");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains(&format!("--out {}: the folder holds 29 object(s)", out.display())),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(count_files(&out), 29);
 }
 
 #[test]

@@ -63,11 +63,14 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Every file under `out`, relative path → content.
+/// Every file under `out` but the raw backup (`source/`, gzip), relative path → content.
 fn files(out: &Path) -> BTreeMap<String, String> {
     fn walk(dir: &Path, out: &Path, found: &mut BTreeMap<String, String>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
+            if path == out.join("source") {
+                continue;
+            }
             if path.is_dir() {
                 walk(&path, out, found);
             } else {
@@ -94,14 +97,17 @@ fn only_file<'a>(files: &'a BTreeMap<String, String>, folder: &str, stream: &str
     content
 }
 
-fn error_line(raw: &[u8], message: &str, lane: &str) -> String {
+/// The error-output line of a run's record: the input line and the `\n` the API's mapping
+/// template ends it with, as the stream received it.
+fn error_line(line: &[u8], message: &str, lane: &str) -> String {
+    let raw = [line, b"\n"].concat();
     ErrorRecord {
         attempts_made: 1,
         arrival_timestamp: AT_MS,
         error_code: "Lambda.ProcessingFailedStatus".into(),
         error_message: message.into(),
         attempt_ending_timestamp: AT_MS,
-        raw_data: b64(raw),
+        raw_data: b64(&raw),
         lambda_arn: local_lambda_arn(lane),
     }
     .line()
@@ -165,7 +171,42 @@ fn the_sample_data_becomes_system_one_files_and_error_files() {
     let tally = &report.lanes[&Lane::Unrouted];
     assert_eq!((tally.records, tally.ok, tally.dropped, tally.failed), (19, 0, 9, 10));
     assert_eq!(tally.reasons, BTreeMap::from([("bad-json".to_owned(), 9), ("event-type".to_owned(), 1)]));
-    assert_eq!(report.written.len(), 19);
+    // And the raw backup: one object per lane, every line of the input once, as the stream
+    // received it (the line and its `\n`), in input order, in the hour of its arrival.
+    assert_eq!(report.written.len(), 19 + 10);
+    let mut received: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for stream in by_file_name {
+        for line in sample_lines(stream) {
+            let lane = firehose_local::route::by_content(&line);
+            received.entry(lane.name().to_owned()).or_default().extend_from_slice(&[&line[..], b"\n"].concat());
+        }
+    }
+    assert_eq!(backups(out.path(), "2026/11/20/15"), received);
+}
+
+/// The raw backup under `out/source/`, gunzipped, per lane: the objects of each lane in name
+/// order, all in the hour folder `hour` and named as Firehose names them (`.gz`).
+fn backups(out: &Path, hour: &str) -> BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut found: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for lane in fs::read_dir(out.join("source")).unwrap() {
+        let lane = lane.unwrap().file_name().to_string_lossy().into_owned();
+        let folder = out.join("source").join(&lane).join(hour);
+        let mut names: Vec<String> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(fs::read_dir(out.join("source").join(&lane)).unwrap().count(), 1, "{lane}: one year folder");
+        for name in names {
+            assert!(name.starts_with(&format!("{lane}-1-")) && name.ends_with(".gz"), "{name}");
+            let zipped = fs::read(folder.join(&name)).unwrap();
+            let mut content = Vec::new();
+            flate2::read::MultiGzDecoder::new(zipped.as_slice()).read_to_end(&mut content).unwrap();
+            found.entry(lane.clone()).or_default().extend(content);
+        }
+    }
+    found
 }
 
 fn write_input(dir: &Path, name: &str, lines: &[&[u8]]) -> Vec<Source> {
@@ -256,11 +297,12 @@ fn buffers_flush_by_size_and_by_interval() {
     let mut batches = 0;
     let mut held = 0;
     for line in lines.iter().filter(|line| firehose_local::route::by_content(line) == Lane::Stream(Stream::Invoices)) {
-        if held > 0 && held + line.len() > 700 {
+        // Each record is the line and its `\n`.
+        if held > 0 && held + line.len() + 1 > 700 {
             batches += 1;
             held = 0;
         }
-        held += line.len();
+        held += line.len() + 1;
         if held >= 700 {
             batches += 1;
             held = 0;
@@ -386,7 +428,7 @@ fn a_run_then_a_replay_of_its_errors_after_a_fix_recovers_everything() {
     let (path, content) = failed.iter().next().unwrap();
     assert!(path.starts_with("errors/unrouted/processing-failed/"));
     let mut record = ErrorRecord::read(content.trim_end().as_bytes()).unwrap();
-    assert_eq!(record.raw_data, b64(cut));
+    assert_eq!(record.raw_data, b64(&[cut, b"\n"].concat()));
     record.raw_data = b64(&good);
     let patched = dir.path().join("patched/errors/unrouted/processing-failed");
     fs::create_dir_all(&patched).unwrap();
@@ -400,22 +442,35 @@ fn a_run_then_a_replay_of_its_errors_after_a_fix_recovers_everything() {
     assert_eq!(files.len(), 1);
 }
 
+/// Keeps every object the pipeline plans, as a store would get them.
+#[derive(Default)]
+struct Planned(Vec<firehose_local::store::Object>);
+
+impl firehose_local::Deliver for Planned {
+    fn deliver(&mut self, objects: Vec<firehose_local::store::Object>) -> Result<(), firehose_local::Error> {
+        self.0.extend(objects);
+        Ok(())
+    }
+}
+
 #[test]
-fn the_replay_cuts_batches_where_the_pipelines_buffers_do() {
-    use firehose_local::batch::{cut, Pending};
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings(&dir.path().join("out"));
+fn the_pipeline_cuts_batches_within_the_buffer_size() {
+    use firehose_local::batch::Pending;
+    let mut settings = settings(Path::new("unused"));
     settings.buffer_bytes = 1000;
     settings.interval = Duration::from_secs(900);
     let sizes = [300, 600, 300, 1500, 3, 997, 3, 1000, 0, 500, 499, 1, 2];
-    let records: Vec<Pending> = sizes
-        .iter()
-        .map(|size| Pending { data: b64(&vec![b'x'; *size]), arrival_ms: AT_MS, attempts_before: 0 })
-        .collect();
-    let mut pipeline = firehose_local::Pipeline::new(settings);
-    for record in &records {
-        pipeline.put_encoded(Lane::Unrouted, record.clone()).unwrap();
+    let mut planned = Planned::default();
+    let mut pipeline = firehose_local::Pipeline::new(settings, &mut planned);
+    for size in sizes {
+        let record = Pending { data: b64(&vec![b'x'; size]), arrival_ms: AT_MS, attempts_before: 0 };
+        pipeline.put_encoded(Lane::Unrouted, record).unwrap();
     }
     let report = pipeline.finish().unwrap();
-    assert_eq!(report.lanes[&Lane::Unrouted].batches, cut(&records, 1000).len());
+    // [300 600] [300] [1500] [3 997] [3] [1000] [0 500 499 1] [2]: never past the hint but for
+    // one larger record alone, closed on reaching it.
+    assert_eq!(report.lanes[&Lane::Unrouted].batches, 8);
+    // One error-output object per batch (every record fails: not JSON), nothing written.
+    assert_eq!(planned.0.len(), 8);
+    assert!(planned.0.iter().all(|object| object.key.starts_with("errors/unrouted/processing-failed/2026/11/20/15/")));
 }

@@ -74,6 +74,8 @@ fn reprocessing_the_backup_gives_the_same_lines_as_the_first_run() {
     let expected = delivered(&first);
     assert_eq!(expected.len(), 9);
     assert_eq!(delivered(&again), expected);
+    // The records came from the backup: it is not written a second time.
+    assert!(!again.join("source").exists(), "a reprocess of the backup wrote a backup");
 
     // One day of one stream, into a bucket; the same input again is refused there.
     let s3 = moto.s3();
@@ -83,6 +85,7 @@ fn reprocessing_the_backup_gives_the_same_lines_as_the_first_run() {
     let objects = block_on(objects(&s3, "out"));
     let lines: String = under(&objects, "system-one/orders/").values().map(|content| text(content)).collect();
     assert_eq!(lines, expected["orders"].0);
+    assert!(under(&objects, "source/").is_empty(), "a reprocess of the backup wrote a backup");
     let second = firehose_local(&moto.endpoint, &orders);
     assert_eq!(second.status.code(), Some(2));
     assert!(text(&second.stderr).contains("already"), "{}", text(&second.stderr));

@@ -6,7 +6,6 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use firehose_local::error_output::ErrorRecord;
 use shim::firehose::RecordResult;
@@ -285,11 +284,28 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     let moto = Moto::start();
     block_on(create_bucket(&moto.s3(), BUCKET));
     let clock = "2026-11-20T15:04:05Z";
+    // A dry run first: the plan, and not one object (not even the mark).
+    let dry = firehose_local(
+        &moto.endpoint,
+        &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock, "--dry-run"],
+    );
+    let plan = text(&dry.stdout);
+    assert_eq!(dry.status.code(), Some(0), "{plan}\n{}", text(&dry.stderr));
+    assert!(
+        plan.starts_with("firehose-local run --dry-run: would write 29 objects (nothing written) to s3://data/"),
+        "{plan}"
+    );
+    assert!(plan.contains("s3://data/source/customers/2026/11/20/15/customers-1-2026-11-20-15-04-05-"), "{plan}");
+    assert!(bucket(&moto, BUCKET).is_empty());
+
     let output =
         firehose_local(&moto.endpoint, &["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock]);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", text(&output.stderr));
-    assert!(stdout.contains("wrote 19 objects to s3://data/"), "{stdout}");
+    // 9 System One objects, 10 error-output objects, 10 raw backups (source/).
+    assert!(stdout.contains("wrote 29 objects to s3://data/"), "{stdout}");
+    let listed = |stdout: &str| -> Vec<String> { stdout.lines().skip(1).take(21).map(str::to_owned).collect() };
+    assert_eq!(listed(&plan), listed(&stdout), "the plan is what the run wrote");
 
     // The same run into a folder, with the same fixed clock (reproducible names).
     let dir = tempfile::tempdir().unwrap();
@@ -317,25 +333,36 @@ fn run_out_s3_writes_the_bucket_as_the_local_run_writes_its_folder() {
     let mark = marks.keys().next().unwrap().clone();
     let without_mark: BTreeMap<String, Vec<u8>> = in_bucket.into_iter().filter(|(key, _)| *key != mark).collect();
     assert_eq!(without_mark, files);
+    let listing: serde_json::Value = serde_json::from_slice(&marks[&mark]).unwrap();
+    assert_eq!(listing["status"], "finished");
+    assert_eq!(listing["objects"].as_array().unwrap().len(), 29);
 
     // The same input again: refused by the mark, before anything is read or written.
     let run = ["run", "events/system-two", "--out", "s3://data", "--frozen-clock", clock];
     let again = firehose_local(&moto.endpoint, &run);
     let stderr = text(&again.stderr);
     assert_eq!(again.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("was run into s3://data already"), "{stderr}");
+    assert!(stderr.contains("--out s3://data: this input was run into the bucket already"), "{stderr}");
     assert_eq!(bucket(&moto, BUCKET).len(), files.len() + 1);
 
-    // Without the mark, nothing is written over an existing object either: exit 2, the run's
-    // objects kept on disk.
+    // Without the mark, nothing is written over an existing object either: exit 2, the mark
+    // says the run stopped and what it wrote (nothing); the input is then refused as unfinished.
     block_on(moto.s3().delete_object().bucket(BUCKET).key(&mark).send()).unwrap();
     let again = firehose_local(&moto.endpoint, &run);
     assert_eq!(again.status.code(), Some(2));
     let stderr = text(&again.stderr);
     assert!(stderr.contains("exists already"), "{stderr}");
-    let kept = stderr.split("kept in ").nth(1).and_then(|rest| rest.split(" (none").next()).unwrap();
-    assert!(Path::new(kept).join("system-one").is_dir(), "{stderr}");
-    fs::remove_dir_all(kept).unwrap();
+    assert!(
+        stderr.contains(&format!("the run stopped after writing 0 object(s), listed in s3://data/{mark}")),
+        "{stderr}"
+    );
+    let listing: serde_json::Value = serde_json::from_slice(&bucket(&moto, BUCKET)[&mark]).unwrap();
+    assert_eq!(listing["status"], "stopped");
+    assert_eq!(listing["objects"], serde_json::json!([]));
+    assert_eq!(bucket(&moto, BUCKET).len(), files.len() + 1);
+    let third = firehose_local(&moto.endpoint, &run);
+    assert_eq!(third.status.code(), Some(2));
+    assert!(text(&third.stderr).contains("started and did not finish"), "{}", text(&third.stderr));
 }
 
 #[test]

@@ -215,6 +215,10 @@ fn a_missing_bucket_fails_before_any_input_is_read() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert_eq!(stderr, "firehose-local: cannot use the bucket s3://no-such-bucket: NoSuchBucket\n");
     assert!(output.stdout.is_empty());
+    // A dry run checks the bucket as the run would.
+    let dry = on_moto(&moto.endpoint, &["run", "events/system-two", "--out", "s3://no-such-bucket", "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(2));
+    assert_eq!(text(&dry.stderr), stderr);
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! Step 3: the envelope (system-two-events.md, "Envelope" and "Order of checks"): the
 //! connector version, the event type, the event id, `occurredAt`, and the payload object; and,
-//! from the same member names, what the parser must build of a document ([`interest`]).
+//! from the same member names, what the parser must build of a document (`interest`).
+
+use crate::json::{Json, Object};
+mod peek;
 
 use jiff::tz::TimeZone;
-use serde_json::{Map, Value};
 
 use crate::layout::Version;
 use crate::parse::Interest;
@@ -11,6 +13,7 @@ use crate::reason::{FieldName, Reason};
 use crate::scalar::decimal::Decimal;
 use crate::scalar::{self, Context};
 use crate::Stream;
+pub use peek::{peek, Peek};
 
 /// The envelope member names of one version.
 struct Members {
@@ -90,10 +93,8 @@ impl Action {
 pub(crate) struct Envelope<'d> {
     pub version: Version,
     pub action: Action,
-    /// `data` (v2) or `payload` (v1), an object: as a value for the JSON Schema...
-    pub payload: &'d Value,
-    /// ...and as its members for the converter.
-    pub fields: &'d Map<String, Value>,
+    /// `data` (v2) or `payload` (v1), an object: for the JSON Schema stage and the converter.
+    pub fields: &'d Object<'d>,
     /// `occurredAt` as System One's TIMESTAMP: the record's `UPDATED_AT`.
     pub updated_at: String,
     /// `occurredAt` in Unix seconds: when the change happened, for the event-age metric.
@@ -109,10 +110,10 @@ pub(crate) enum Event<'d> {
 }
 
 /// Reads the envelope of a document that has passed the whole-document rules.
-pub(crate) fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
+pub(crate) fn read<'d>(document: &'d Object<'d>, stream: Stream, zone: &TimeZone) -> Result<Event<'d>, Reason> {
     let version = version(document)?;
     let members = members(version);
-    let event_type = document.get(members.event_type).and_then(Value::as_str).ok_or(Reason::EventType)?;
+    let event_type = document.get(members.event_type).and_then(Json::as_str).ok_or(Reason::EventType)?;
     if event_type == "system.heartbeat" {
         return Ok(Event::Heartbeat);
     }
@@ -125,21 +126,20 @@ pub(crate) fn read<'d>(document: &'d Map<String, Value>, stream: Stream, zone: &
     }
     event_id(document.get(members.event_id), members.event_id)?;
     let (occurred_at, updated_at) = occurred_at(document.get(members.occurred_at), members.occurred_at, zone)?;
-    let payload = document.get(members.payload);
-    let fields = match payload {
-        Some(Value::Object(fields)) => fields,
-        None | Some(Value::Null) => return Err(Reason::Missing(members.payload)),
+    let fields = match document.get(members.payload) {
+        Some(Json::Object(fields)) => fields,
+        None | Some(Json::Null) => return Err(Reason::Missing(members.payload)),
         Some(_) => return Err(Reason::Type(members.payload)),
     };
-    let payload = payload.ok_or(Reason::Missing(members.payload))?;
-    Ok(Event::Change(Envelope { version, action, payload, fields, updated_at, occurred_at }))
+    Ok(Event::Change(Envelope { version, action, fields, updated_at, occurred_at }))
 }
 
 /// `schemaVersion` must be the number 2, `schema_version` the number 1, in any notation; a
 /// document with neither is v1, one with both is refused.
-fn version(document: &Map<String, Value>) -> Result<Version, Reason> {
-    let is = |value: &Value, expected: i64| {
-        value.as_number().and_then(|n| Decimal::parse(n.as_str())).map(|d| d.to_i64()) == Some(Ok(expected))
+fn version(document: &Object<'_>) -> Result<Version, Reason> {
+    let is = |value: &Json<'_>, expected: i64| match value {
+        Json::Number(text) => Decimal::parse(text).map(|d| d.to_i64()) == Some(Ok(expected)),
+        _ => false,
     };
     match (document.get(V2.schema_version), document.get(V1.schema_version)) {
         (Some(v2), None) if is(v2, 2) => Ok(Version::V2),
@@ -150,19 +150,19 @@ fn version(document: &Map<String, Value>) -> Result<Version, Reason> {
 }
 
 /// A JSON string of at least one character; not cleaned, only traced.
-fn event_id(value: Option<&Value>, name: FieldName) -> Result<(), Reason> {
+fn event_id(value: Option<&Json<'_>>, name: FieldName) -> Result<(), Reason> {
     match value {
-        Some(Value::String(id)) if !id.is_empty() => Ok(()),
-        None | Some(Value::Null) | Some(Value::String(_)) => Err(Reason::Missing(name)),
+        Some(Json::String(id)) if !id.is_empty() => Ok(()),
+        None | Some(Json::Null) | Some(Json::String(_)) => Err(Reason::Missing(name)),
         Some(_) => Err(Reason::Type(name)),
     }
 }
 
 /// The instant in Unix seconds and as System One's TIMESTAMP text.
-fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Result<(i64, String), Reason> {
+fn occurred_at(value: Option<&Json<'_>>, name: FieldName, zone: &TimeZone) -> Result<(i64, String), Reason> {
     match value {
-        None | Some(Value::Null) => Err(Reason::Missing(name)),
-        Some(Value::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
+        None | Some(Json::Null) => Err(Reason::Missing(name)),
+        Some(Json::String(text)) if text.is_empty() => Err(Reason::Missing(name)),
         Some(value) => scalar::timestamp_at(value, &Context { name, zone }),
     }
 }
@@ -170,10 +170,11 @@ fn occurred_at(value: Option<&Value>, name: FieldName, zone: &TimeZone) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn read_json(document: Value) -> Result<&'static str, Reason> {
-        let Value::Object(map) = document else { panic!("object") };
+        let text = document.to_string();
+        let map = crate::parse::document(&text).expect("a JSON object");
         let zone = TimeZone::get("America/Chicago").expect("bundled");
         match read(&map, Stream::Orders, &zone)? {
             Event::Heartbeat => Ok("heartbeat"),
@@ -246,7 +247,7 @@ mod tests {
     fn builds_only_what_the_stream_reads() {
         let interest = interest(Interest::reading(["orderNumber", "order_number", "totals.tax"]));
         let text = r#"{"eventType":"order.created","extra":{"big":[1,2,3]},"data":{"orderNumber":"SO-1","totals":{"tax":1,"note":"x"},"salesRep":"Ann"}}"#;
-        let built = Value::Object(crate::parse::document_of_interest(text, &interest).unwrap());
+        let built = Value::Object(crate::parse::document_of_interest(text, &interest).unwrap().to_map());
         let expected = serde_json::json!({
             "eventType": "order.created",
             "data": {"orderNumber": "SO-1", "totals": {"tax": 1}}

@@ -12,7 +12,13 @@
 //! position. Real events spell some of these differently (`subsequenceNumber` as `123456`,
 //! `"123456"` or `""`), so they are read leniently: a member of an unexpected type is treated as
 //! absent, never as a reason to fail the invocation.
+//!
+//! The event is read borrowed: every text is a `Cow` that points into the request body unless
+//! it held a JSON escape (record ids and base64 never do), so reading a 3 MB event copies none
+//! of its records' `data` (the Lambda entry point hands the runtime's raw body to
+//! [`crate::respond`]; see `lambda`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -22,59 +28,95 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// `kinesisRecordMetadata.partitionKey`, which is made of record values...) are ignored.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FirehoseEvent {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub invocation_id: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub delivery_stream_arn: Option<String>,
+pub struct FirehoseEvent<'a> {
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub invocation_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub delivery_stream_arn: Option<Cow<'a, str>>,
     /// Present when the delivery stream reads a Kinesis data stream.
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub source_kinesis_stream_arn: Option<String>,
-    pub records: Vec<FirehoseRecord>,
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub source_kinesis_stream_arn: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub records: Vec<FirehoseRecord<'a>>,
 }
 
 /// One record of a batch: `data` is kept as text and decoded per record.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FirehoseRecord {
-    pub record_id: String,
-    pub data: String,
+pub struct FirehoseRecord<'a> {
+    #[serde(borrow)]
+    pub record_id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub data: Cow<'a, str>,
     /// When the record reached Firehose (or Kinesis), in milliseconds since the Unix epoch.
     #[serde(default, deserialize_with = "millis", skip_serializing_if = "Option::is_none")]
     pub approximate_arrival_timestamp: Option<i64>,
     /// Where the record sits in its Kinesis stream; absent for a Direct PUT delivery stream.
-    #[serde(default, deserialize_with = "kinesis", skip_serializing_if = "Option::is_none")]
-    pub kinesis_record_metadata: Option<KinesisRecordMetadata>,
+    #[serde(default, borrow, deserialize_with = "kinesis", skip_serializing_if = "Option::is_none")]
+    pub kinesis_record_metadata: Option<KinesisRecordMetadata<'a>>,
 }
 
 /// A Kinesis record's position: enough to find it with `GetShardIterator` /
 /// `AT_SEQUENCE_NUMBER`, and nothing from its content (the partition key is not kept).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct KinesisRecordMetadata {
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub shard_id: Option<String>,
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub sequence_number: Option<String>,
+pub struct KinesisRecordMetadata<'a> {
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub shard_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<Cow<'a, str>>,
     /// The position within an aggregated record, as text: real events carry it as a number or
     /// as a string (empty when the record was not aggregated).
-    #[serde(default, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
-    pub subsequence_number: Option<String>,
+    #[serde(default, borrow, deserialize_with = "text", skip_serializing_if = "Option::is_none")]
+    pub subsequence_number: Option<Cow<'a, str>>,
 }
 
-/// A string as it is, a number as its JSON text; anything else is absent.
-fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    deserializer.deserialize_any(Lenient(Some))
+fn owned(text: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    text.map(|text| Cow::Owned(text.into_owned()))
+}
+
+impl FirehoseEvent<'_> {
+    /// The same event, owning its texts (for callers that keep it beyond the body they read).
+    pub fn into_owned(self) -> FirehoseEvent<'static> {
+        FirehoseEvent {
+            invocation_id: owned(self.invocation_id),
+            delivery_stream_arn: owned(self.delivery_stream_arn),
+            source_kinesis_stream_arn: owned(self.source_kinesis_stream_arn),
+            records: self.records.into_iter().map(FirehoseRecord::into_owned).collect(),
+        }
+    }
+}
+
+impl FirehoseRecord<'_> {
+    /// The same record, owning its texts.
+    pub fn into_owned(self) -> FirehoseRecord<'static> {
+        FirehoseRecord {
+            record_id: Cow::Owned(self.record_id.into_owned()),
+            data: Cow::Owned(self.data.into_owned()),
+            approximate_arrival_timestamp: self.approximate_arrival_timestamp,
+            kinesis_record_metadata: self.kinesis_record_metadata.map(|metadata| KinesisRecordMetadata {
+                shard_id: owned(metadata.shard_id),
+                sequence_number: owned(metadata.sequence_number),
+                subsequence_number: owned(metadata.subsequence_number),
+            }),
+        }
+    }
+}
+
+/// A string as it is (borrowed when it has no escape), a number as its JSON text; anything
+/// else is absent.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    deserializer.deserialize_any(Lenient)
 }
 
 /// An integer number of milliseconds, as a number or as its decimal text (how
 /// `aws_lambda_events` writes it); anything else is absent.
 fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
-    deserializer.deserialize_any(Lenient(|text: String| text.parse().ok()))
+    Ok(text(deserializer)?.and_then(|text| text.parse().ok()))
 }
 
 /// The metadata object; anything that is not an object is absent.
-fn kinesis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<KinesisRecordMetadata>, D::Error> {
+fn kinesis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<KinesisRecordMetadata<'de>>, D::Error> {
     deserializer.deserialize_any(Metadata)
 }
 
@@ -82,70 +124,85 @@ fn kinesis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<KinesisR
 /// under this key, its value the number's text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-/// Reads any JSON value without allocating for what it drops: a string (its contents) or a
-/// number (its JSON text) goes to the function as text, everything else (null, booleans,
+/// Reads any JSON value without allocating for what it drops or for a string it can borrow: a
+/// string (its contents) or a number (its JSON text) is text, everything else (null, booleans,
 /// arrays, objects) is `None`.
-struct Lenient<F>(F);
+struct Lenient;
 
-impl<'de, T, F: FnOnce(String) -> Option<T>> Visitor<'de> for Lenient<F> {
-    type Value = Option<T>;
+impl<'de> Visitor<'de> for Lenient {
+    type Value = Option<Cow<'de, str>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<T>, E> {
-        Ok((self.0)(text.to_owned()))
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(text)))
     }
 
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Option<T>, E> {
-        Ok((self.0)(text))
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(text.to_owned())))
     }
 
-    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Option<T>, E> {
-        Ok((self.0)(number.to_string()))
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(text)))
     }
 
-    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Option<T>, E> {
-        Ok((self.0)(number.to_string()))
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(number.to_string())))
     }
 
-    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Option<T>, E> {
-        Ok((self.0)(number.to_string()))
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(number.to_string())))
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(number.to_string())))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut number = None;
         while let Some(key) = map.next_key::<Key>()? {
             match key {
-                Key::Number => number = Some(map.next_value::<String>()?),
+                Key::Number => number = map.next_value_seed(NumberText)?,
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(number.and_then(|number| (self.0)(number)))
+        Ok(number)
+    }
+}
+
+/// The text of an `arbitrary_precision` number, borrowed when serde_json can lend it.
+struct NumberText;
+
+impl<'de> de::DeserializeSeed<'de> for NumberText {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(Lenient)
     }
 }
 
@@ -177,7 +234,7 @@ impl<'de> Deserialize<'de> for Key {
 struct Metadata;
 
 impl<'de> Visitor<'de> for Metadata {
-    type Value = Option<KinesisRecordMetadata>;
+    type Value = Option<KinesisRecordMetadata<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
@@ -278,7 +335,8 @@ mod tests {
         event.invocation_id = Some("i-1".into());
         event.delivery_stream_arn = Some("arn:aws:firehose:us-east-1:123456789012:deliverystream/orders".into());
         event.source_kinesis_stream_arn = Some("arn:aws:kinesis:us-east-1:123456789012:stream/orders".into());
-        let ours: FirehoseEvent = serde_json::from_value(serde_json::to_value(&event).unwrap()).unwrap();
+        let text = serde_json::to_string(&event).unwrap();
+        let ours: FirehoseEvent = serde_json::from_str(&text).unwrap();
         assert_eq!(ours.invocation_id.as_deref(), Some("i-1"));
         assert_eq!(
             ours.delivery_stream_arn.as_deref(),
@@ -342,6 +400,10 @@ mod tests {
         let direct: FirehoseEvent =
             serde_json::from_str(r#"{"invocationId": 7, "deliveryStreamArn": null, "records": []}"#).unwrap();
         assert_eq!((direct.invocation_id.as_deref(), direct.delivery_stream_arn), (Some("7"), None));
+        // Texts without escapes are borrowed from the event.
+        assert!(matches!(event.records[0].record_id, Cow::Borrowed("a")));
+        assert!(matches!(event.records[0].data, Cow::Borrowed("e30=")));
+        assert!(matches!(event.invocation_id, Some(Cow::Borrowed("invoked123"))));
     }
 
     #[test]

@@ -7,9 +7,9 @@
 //!
 //! The public API is what the function binaries, `firehose-local`, the benchmarks, the fuzz
 //! targets and the tests use: [`lambda::main`], [`Transformer`], [`respond::process`], the
-//! Firehose types, [`Stream`] and its layout, [`Reason`], [`config::Config`] and
-//! [`logging::json_logs`]; and [`parse`], which only its differential test
-//! (`tests/parser_differential.rs`) calls from outside.
+//! Firehose types, [`Stream`] and its layout (with [`layout::Layout::key_paths`]), [`Reason`],
+//! [`config::Config`], [`logging::json_logs`], and [`envelope::peek`], a document's event type,
+//! stream and key values for routing.
 //!
 //! ## Module map
 //!
@@ -27,10 +27,12 @@
 //! - `envelope`: version, event type, event id, `occurredAt`, payload (step 3)
 //! - `parse`: strict JSON and the whole-document rules (step 2)
 //! - `decode`: base64 and UTF-8 (step 1)
+//! - `log`: every log line, a typed event each
 //! - `schema`: the JSON Schemas generated from the layouts (tests only)
 //! - `stream`: the nine streams, a typed handle into the layout table
 //! - `layout`: the layout table: record type, stream, entity, schemas and fields per stream
 //! - `scalar`: exact decimals, dates, instants, text rules; INT, DEC, DATE, TIMESTAMP, FLAG
+//! - `json`: the parsed document, borrowed from its text
 //! - `reason`: why a record failed, as stable codes
 //! - `config`: the time zone from the environment
 //! - `logging`: structured log lines
@@ -40,13 +42,15 @@ pub mod config;
 mod convert;
 mod decode;
 mod encode;
-mod envelope;
+pub mod envelope;
 pub mod firehose;
+mod json;
 pub mod lambda;
 pub mod layout;
+mod log;
 pub mod logging;
 mod metrics;
-pub mod parse;
+mod parse;
 mod reason;
 pub mod respond;
 mod rules;
@@ -60,4 +64,4 @@ mod validate;
 
 pub use reason::{FieldName, Reason};
 pub use stream::Stream;
-pub use transform::{StartupError, TransformOutcome, Transformer};
+pub use transform::{TransformOutcome, Transformer};

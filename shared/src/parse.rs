@@ -3,40 +3,43 @@
 //! A hand-written parser, because the rules go beyond what `serde_json` enforces: duplicate
 //! member names fail (serde_json keeps the last), nesting deeper than 64 levels fails (serde_json
 //! allows 128), and every number keeps its exact text (`arbitrary_precision`) so decimals are
-//! never rounded through binary floating point. It builds `serde_json::Value` so that the JSON
-//! Schema stage can validate what it returns, but only for the members the stream reads (its
-//! [`Interest`]): the others are checked against every whole-document rule and skipped, which
-//! saves building (and freeing) values no one looks at.
+//! never rounded through binary floating point. It builds a [`Json`] borrowed from the text,
+//! and only of the members the stream reads (its [`Interest`]): the others are checked against
+//! every whole-document rule and skipped, which saves building (and freeing) values no one looks
+//! at. Its differential test against `serde_json` is `parse/differential.rs`.
 //!
 //! One walker reads every value (`Parser::value`): the syntax, the depth rule and the
 //! duplicate-name rule are written once. What it makes of a value is its mode
 //! (`mode::Build` or `mode::Check`), a type parameter, so the checking walk is compiled
 //! without any of the building.
 
+#[cfg(test)]
+mod differential;
 mod interest;
 mod mode;
 mod scalar;
 #[cfg(test)]
 mod tests;
 
-use serde_json::{Map, Value};
-
-pub use interest::Interest;
+pub(crate) use interest::Interest;
+#[cfg(test)]
 use interest::EVERYTHING;
 use mode::{Build, Mode};
 
+use crate::json::{Json, Object};
 use crate::Reason;
 
 /// The deepest nesting of arrays and objects allowed; the top-level object is level 1.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Parses a whole document: strict RFC 8259 JSON whose top level is an object.
-pub fn document(text: &str) -> Result<Map<String, Value>, Reason> {
+#[cfg(test)]
+pub(crate) fn document(text: &str) -> Result<Object<'_>, Reason> {
     document_of_interest(text, &EVERYTHING)
 }
 
 /// Parses a whole document, building only the members in `interest`.
-pub fn document_of_interest(text: &str, interest: &Interest) -> Result<Map<String, Value>, Reason> {
+pub(crate) fn document_of_interest<'a>(text: &'a str, interest: &Interest) -> Result<Object<'a>, Reason> {
     let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0 };
     parser.skip_white_space();
     let value = parser.value(0, Build(interest))?;
@@ -45,7 +48,7 @@ pub fn document_of_interest(text: &str, interest: &Interest) -> Result<Map<Strin
         return Err(Reason::Json);
     }
     match value {
-        Value::Object(map) => Ok(map),
+        Json::Object(object) => Ok(object),
         _ => Err(Reason::NotObject),
     }
 }
@@ -98,9 +101,9 @@ impl<'a> Parser<'a> {
             b'{' => self.object(nested(depth)?, mode),
             b'[' => self.array(nested(depth)?, mode),
             b'"' => self.string().map(|text| mode.string(text)),
-            b't' => self.expect_literal(b"true").map(|()| mode.literal(Value::Bool(true))),
-            b'f' => self.expect_literal(b"false").map(|()| mode.literal(Value::Bool(false))),
-            b'n' => self.expect_literal(b"null").map(|()| mode.literal(Value::Null)),
+            b't' => self.expect_literal(b"true").map(|()| mode.literal(Json::Bool(true))),
+            b'f' => self.expect_literal(b"false").map(|()| mode.literal(Json::Bool(false))),
+            b'n' => self.expect_literal(b"null").map(|()| mode.literal(Json::Null)),
             b'-' | b'0'..=b'9' => mode.number(self.number()?),
             _ => Err(Reason::Json),
         }

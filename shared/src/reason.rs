@@ -83,6 +83,33 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every code [`Reason::code`] gives, in the order of the variants: the one list tests and
+    /// documentation checks read (`every_code_is_listed_once`, `docs_list_every_code`).
+    pub const CODES: &'static [&'static str] = &[
+        "bad-base64",
+        "bad-utf8",
+        "bad-json",
+        "not-object",
+        "duplicate-name",
+        "lone-surrogate",
+        "too-deep",
+        "schema-version",
+        "event-type",
+        "wrong-stream",
+        "missing",
+        "type",
+        "format",
+        "too-long",
+        "charset",
+        "precision",
+        "range",
+        "unknown-value",
+        "total-mismatch",
+        "date-order",
+        "schema",
+        "response-size-limit",
+    ];
+
     /// The stable machine code, without the field: what metrics and alarms group by.
     pub fn code(&self) -> &'static str {
         match self {
@@ -192,6 +219,26 @@ mod tests {
         for (reason, tag) in pinned {
             assert_eq!(reason.tag().to_string(), tag);
             assert!(tag.starts_with(reason.code()));
+        }
+        // One reason of each variant, in order: `CODES` lists exactly their codes.
+        let codes: Vec<&str> = pinned.iter().map(|(reason, _)| reason.code()).collect();
+        assert_eq!(codes, Reason::CODES);
+    }
+
+    /// The reason tables of the README and the operations guide list every code, once.
+    #[test]
+    fn docs_list_every_code() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for doc in ["README.md", "docs/operations.md"] {
+            let text = std::fs::read_to_string(root.join(doc)).unwrap();
+            let listed: Vec<&str> = text
+                .lines()
+                .filter_map(|line| line.strip_prefix("| `"))
+                .filter_map(|rest| rest.split('`').next())
+                .map(|code| code.split(':').next().unwrap_or(code))
+                .filter(|code| Reason::CODES.contains(code))
+                .collect();
+            assert_eq!(listed, Reason::CODES, "{doc}: the reason table, in code order");
         }
     }
 

@@ -2,39 +2,48 @@
 //!
 //! Every input record comes back exactly once, in input order; a record that fails takes its
 //! original `data` back with `ProcessingFailed`, so nothing is lost and no record affects another.
-//! The response never exceeds Lambda's 6 MB payload limit (see `fit_response`).
+//! The response never exceeds Lambda's 6 MB payload limit (see `fit`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use base64_simd::STANDARD;
 
 use crate::firehose::{FirehoseEvent, FirehoseResponse, KinesisRecordMetadata, RecordResult, ResponseRecord};
+use crate::log;
 use crate::reason::Reason;
 use crate::transform::{TransformOutcome, Transformer};
 
-/// Lambda's limit on a synchronous response payload, in bytes.
-pub const RESPONSE_LIMIT: usize = 6_291_456;
+mod fit;
 
-/// A handled batch: the response, and what the caller may want to report beside it.
+use fit::fit_response;
+pub use fit::{ResponseTooLarge, RESPONSE_LIMIT};
+
+/// A handled batch: each record's outcome in input order, and the counts beside them.
 #[derive(Debug)]
 pub struct Handled {
-    pub response: FirehoseResponse,
-    /// Why each `ProcessingFailed` record failed, aligned with `response.records`.
-    pub reasons: Vec<Option<Reason>>,
+    pub records: Vec<Outcome>,
     pub summary: Summary,
 }
 
-/// Even with every transformed record sent back as it came in, the response would not fit.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the response for {records} records would be {bytes} bytes even with every transformed record returned \
-     as it came in, over Lambda's {RESPONSE_LIMIT}-byte limit; failing the invocation so that Firehose retries \
-     and then writes the batch to its error output"
-)]
-pub struct ResponseTooLarge {
-    pub records: usize,
-    pub bytes: usize,
+/// One record's outcome: its response record and, for a `ProcessingFailed` one, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub response: ResponseRecord,
+    pub reason: Option<Reason>,
+}
+
+impl Handled {
+    /// The Firehose response: the records' response records, in input order.
+    pub fn response(&self) -> FirehoseResponse {
+        FirehoseResponse { records: self.records.iter().map(|outcome| outcome.response.clone()).collect() }
+    }
+
+    /// [`Handled::response`], without copying.
+    pub fn into_response(self) -> FirehoseResponse {
+        FirehoseResponse { records: self.records.into_iter().map(|outcome| outcome.response).collect() }
+    }
 }
 
 /// What the caller knows about an invocation beyond its event.
@@ -59,13 +68,8 @@ pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// Transforms a batch for the Lambda runtime.
-pub fn handle(transformer: &Transformer, event: FirehoseEvent) -> Result<FirehoseResponse, ResponseTooLarge> {
-    process(transformer, event).map(|handled| handled.response)
-}
-
 /// Transforms a batch outside Lambda (`firehose-local`, benchmarks), with the system clock.
-pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handled, ResponseTooLarge> {
+pub fn process(transformer: &Transformer, event: FirehoseEvent<'_>) -> Result<Handled, ResponseTooLarge> {
     process_invocation(transformer, event, Invocation::now())
 }
 
@@ -74,7 +78,7 @@ pub fn process(transformer: &Transformer, event: FirehoseEvent) -> Result<Handle
 /// span whose fields (stream, Lambda request id, Firehose invocation id) every line carries.
 pub(crate) fn process_invocation(
     transformer: &Transformer,
-    event: FirehoseEvent,
+    event: FirehoseEvent<'_>,
     invocation: Invocation<'_>,
 ) -> Result<Handled, ResponseTooLarge> {
     let started = Instant::now();
@@ -101,20 +105,21 @@ pub(crate) fn process_invocation(
         })
         .collect();
     if let Err(error) = fit_response(&mut entries) {
-        tracing::error!(records = error.records, bytes = error.bytes, detail = %error, "response too large");
+        log::ResponseTooLarge { records: error.records, bytes: error.bytes, error: &error }.emit();
         return Err(error);
     }
     let mut summary = Summary { ages_ms, ..Summary::default() };
     for entry in &entries {
         summary.count(entry);
+        entry.log();
     }
     summary.elapsed = started.elapsed();
     summary.log(&Sources {
         delivery: event.delivery_stream_arn.as_deref(),
         kinesis: event.source_kinesis_stream_arn.as_deref(),
     });
-    let (records, reasons) = entries.into_iter().map(|entry| (entry.response, entry.reason)).unzip();
-    Ok(Handled { response: FirehoseResponse { records }, reasons, summary })
+    let records = entries.into_iter().map(|entry| Outcome { response: entry.response, reason: entry.reason }).collect();
+    Ok(Handled { records, summary })
 }
 
 /// How old an event was when transformed: `now_ms` minus `occurredAt`, in milliseconds; an
@@ -125,9 +130,9 @@ fn age_ms(now_ms: i64, occurred_at_s: i64) -> u64 {
 
 /// Where a record came from, for its log line: nothing from its content.
 #[derive(Debug, Default)]
-struct Source {
+struct Source<'a> {
     arrival_ms: Option<i64>,
-    kinesis: Option<KinesisRecordMetadata>,
+    kinesis: Option<KinesisRecordMetadata<'a>>,
 }
 
 /// The batch's delivery stream and Kinesis stream ARNs, for the summary line.
@@ -137,13 +142,14 @@ struct Sources<'a> {
 }
 
 /// One record on its way back: its response, and what it needs if it must fall back.
-struct Entry {
+struct Entry<'a> {
     response: ResponseRecord,
-    /// The input `data` of an `Ok` record, kept in case the output does not fit.
-    original: Option<String>,
+    /// The input `data` of an `Ok` record, kept (borrowed from the event) in case the output
+    /// does not fit.
+    original: Option<Cow<'a, str>>,
     reason: Option<Reason>,
     truncated: Vec<&'static str>,
-    source: Source,
+    source: Source<'a>,
 }
 
 /// An output line as Firehose `data`: standard base64 with padding, the decoder's alphabet.
@@ -151,110 +157,43 @@ fn firehose_data(line: &[u8]) -> String {
     STANDARD.encode_to_string(line)
 }
 
-impl Entry {
-    fn new(record_id: String, data: String, outcome: TransformOutcome) -> Entry {
+impl<'a> Entry<'a> {
+    fn new(record_id: Cow<'a, str>, data: Cow<'a, str>, outcome: TransformOutcome) -> Entry<'a> {
         let (result, output, original, reason, truncated) = match outcome {
             TransformOutcome::Ok { line, truncated } => {
                 (RecordResult::Ok, firehose_data(line.as_bytes()), Some(data), None, truncated)
             }
             TransformOutcome::Dropped => (RecordResult::Dropped, String::new(), None, None, Vec::new()),
-            TransformOutcome::Failed(reason) => (RecordResult::ProcessingFailed, data, None, Some(reason), Vec::new()),
+            TransformOutcome::Failed(reason) => {
+                (RecordResult::ProcessingFailed, data.into_owned(), None, Some(reason), Vec::new())
+            }
         };
-        let response = ResponseRecord { record_id, result, data: output };
+        let response = ResponseRecord { record_id: record_id.into_owned(), result, data: output };
         Entry { response, original, reason, truncated, source: Source::default() }
     }
 
-    fn with_source(self, source: Source) -> Entry {
+    fn with_source(self, source: Source<'a>) -> Entry<'a> {
         Entry { source, ..self }
     }
 
-    /// Bytes of this record as serialised. Output base64 never needs JSON escaping, so only a
-    /// failed record's original data (which may be anything) is scanned.
-    fn size(&self) -> usize {
-        let data = &self.response.data;
-        let data_len = match self.response.result {
-            RecordResult::Ok | RecordResult::Dropped => data.len() + 2,
-            RecordResult::ProcessingFailed => json_string_len(data),
-        };
-        record_size(&self.response.record_id, self.response.result, data_len)
-    }
-
-    /// Bytes of this record if it had to go back as it came in.
-    fn fallback_size(&self) -> usize {
-        match &self.original {
-            Some(original) => {
-                record_size(&self.response.record_id, RecordResult::ProcessingFailed, json_string_len(original))
+    /// The record's log lines: why it failed, or which of its values were cut.
+    fn log(&self) {
+        let record_id = &self.response.record_id;
+        match self.reason {
+            Some(reason) => log::RecordFailed {
+                record_id,
+                reason,
+                arrival_ms: self.source.arrival_ms,
+                kinesis: self.source.kinesis.as_ref(),
             }
-            None => self.size(),
+            .emit(),
+            None => {
+                for &field in &self.truncated {
+                    log::ValueTruncated { record_id, field }.emit();
+                }
+            }
         }
     }
-}
-
-/// Keeps the response within [`RESPONSE_LIMIT`]: when it would not fit, the longest prefix of
-/// records that fits keeps its results, and every `Ok` record after it goes back as
-/// `ProcessingFailed` with its original data and reason `response-size-limit`, so it reaches
-/// Firehose's error output and can be replayed. When even that cannot fit, the invocation fails.
-fn fit_response(entries: &mut [Entry]) -> Result<(), ResponseTooLarge> {
-    let frame = FRAME + entries.len().saturating_sub(1);
-    let actual_total = frame + entries.iter().map(Entry::size).sum::<usize>();
-    if actual_total <= RESPONSE_LIMIT {
-        return Ok(());
-    }
-    let sizes: Vec<(usize, usize)> = entries.iter().map(|entry| (entry.size(), entry.fallback_size())).collect();
-    // total(k): records before k as they are, from k on as they came in.
-    let mut total = frame + sizes.iter().map(|(_, fallback)| fallback).sum::<usize>();
-    if total > RESPONSE_LIMIT {
-        return Err(ResponseTooLarge { records: entries.len(), bytes: total });
-    }
-    let mut keep = 0;
-    for (actual, fallback) in &sizes {
-        if total - fallback + actual > RESPONSE_LIMIT {
-            break;
-        }
-        total = total - fallback + actual;
-        keep += 1;
-    }
-    for entry in entries.iter_mut().skip(keep) {
-        if let Some(original) = entry.original.take() {
-            entry.response.result = RecordResult::ProcessingFailed;
-            entry.response.data = original;
-            entry.reason = Some(Reason::ResponseSizeLimit);
-            entry.truncated.clear();
-        }
-    }
-    Ok(())
-}
-
-/// `{"records":[` and `]}`.
-const FRAME: usize = 14;
-
-/// The bytes of `{"recordId":…,"result":"…","data":…}` as serde_json writes it, given the
-/// length of `data` as a JSON string literal.
-fn record_size(record_id: &str, result: RecordResult, data_json_len: usize) -> usize {
-    let result_len = match result {
-        RecordResult::Ok => 2,
-        RecordResult::Dropped => 7,
-        RecordResult::ProcessingFailed => 16,
-    };
-    r#"{"recordId":,"result":"","data":}"#.len() + json_string_len(record_id) + result_len + data_json_len
-}
-
-/// The length of a string as a JSON string literal written by serde_json, quotes included.
-fn json_string_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    // Most strings (record ids, base64) need no escape: one branch-free pass finds out.
-    let escapes = bytes.iter().filter(|&&b| b < 0x20 || b == b'"' || b == b'\\').count();
-    if escapes == 0 {
-        return bytes.len() + 2;
-    }
-    2 + bytes
-        .iter()
-        .map(|b| match b {
-            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
-            0x00..=0x1f => 6,
-            _ => 1,
-        })
-        .sum::<usize>()
 }
 
 /// Counts for the invocation's summary line and metrics.
@@ -277,53 +216,34 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts one record's outcome; logs nothing (see [`Entry::log`]).
     fn count(&mut self, entry: &Entry) {
-        let record_id = &entry.response.record_id;
         if let Some(reason) = entry.reason {
             self.failed += 1;
-            let tag = reason.tag().to_string();
-            let kinesis = entry.source.kinesis.as_ref();
-            tracing::warn!(
-                record_id = %record_id,
-                reason = %tag,
-                code = reason.code(),
-                field = reason.field().unwrap_or(""),
-                detail = %reason,
-                approximateArrivalTimestamp = entry.source.arrival_ms,
-                shardId = kinesis.and_then(|k| k.shard_id.as_deref()),
-                sequenceNumber = kinesis.and_then(|k| k.sequence_number.as_deref()),
-                subsequenceNumber = kinesis.and_then(|k| k.subsequence_number.as_deref()),
-                "record failed"
-            );
-            *self.reasons.entry(tag).or_default() += 1;
+            *self.reasons.entry(reason.tag().to_string()).or_default() += 1;
             *self.failed_by_code.entry(reason.code()).or_default() += 1;
         } else if entry.response.result == RecordResult::Dropped {
             self.dropped += 1;
         } else {
             self.ok += 1;
-            for field in &entry.truncated {
-                self.truncated += 1;
-                tracing::warn!(record_id = %record_id, field, "value truncated to its width");
-            }
+            self.truncated += entry.truncated.len();
         }
     }
 
-    /// The `batch transformed` line; `reasons` is written as a JSON object (see
-    /// [`crate::logging`] on `json.` fields).
+    /// The `batch transformed` line.
     fn log(&self, sources: &Sources<'_>) {
         let reasons = serde_json::to_string(&self.reasons).unwrap_or_else(|_| "{}".into());
-        tracing::info!(
-            records = self.ok + self.dropped + self.failed,
-            ok = self.ok,
-            dropped = self.dropped,
-            processing_failed = self.failed,
-            truncated = self.truncated,
-            json.reasons = %reasons,
-            duration_ms = self.elapsed.as_secs_f64() * 1000.0,
-            deliveryStreamArn = sources.delivery,
-            sourceKinesisStreamArn = sources.kinesis,
-            "batch transformed"
-        );
+        log::BatchTransformed {
+            ok: self.ok,
+            dropped: self.dropped,
+            failed: self.failed,
+            truncated: self.truncated,
+            reasons: &reasons,
+            duration_ms: self.elapsed.as_secs_f64() * 1000.0,
+            delivery_stream_arn: sources.delivery,
+            source_kinesis_stream_arn: sources.kinesis,
+        }
+        .emit();
     }
 }
 

@@ -1,9 +1,9 @@
 //! One record's whole path: decode → parse → envelope → validate → convert → rules → encode.
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::envelope::{self, Action, Event};
 use crate::reason::Reason;
-use crate::validate::{SchemaError, Schemas};
+use crate::validate::Schemas;
 use crate::{convert, decode, encode, parse, rules, Stream};
 
 /// What became of one record.
@@ -37,21 +37,15 @@ pub struct Transformer {
     interest: parse::Interest,
 }
 
-/// Why a function could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Schema(#[from] SchemaError),
-}
-
 impl Transformer {
-    /// Everything a function does before it can take its first event.
-    pub fn new(stream: Stream, config: Config) -> Result<Transformer, StartupError> {
+    /// Everything a function does before it can take its first event. It cannot fail: the
+    /// zone was loaded by [`Config`], and the schemas compile on first use (a schema that does
+    /// not compile fails the records it would check, visibly; `every_schema_compiles` keeps
+    /// that out of a release).
+    pub fn new(stream: Stream, config: Config) -> Transformer {
         let schemas = Schemas::new(stream);
         let interest = envelope::interest(parse::Interest::reading(stream.layout().source_paths()));
-        Ok(Transformer { stream, config, schemas, interest })
+        Transformer { stream, config, schemas, interest }
     }
 
     pub fn stream(&self) -> Stream {

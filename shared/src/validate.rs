@@ -7,6 +7,10 @@
 //! event. The schemas are fixed at build time and `every_schema_compiles` proves each compiles,
 //! so the first use pays about a millisecond once, and start-up no longer does.
 
+#[cfg(test)]
+mod differential;
+mod fits;
+
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
@@ -14,7 +18,9 @@ use jsonschema::Validator;
 use serde_json::Value;
 
 use crate::envelope::Envelope;
+use crate::json::Object;
 use crate::layout::{Kind, Layout, Version};
+use crate::log;
 use crate::reason::{FieldName, Reason};
 use crate::Stream;
 
@@ -29,7 +35,7 @@ pub(crate) struct Schemas {
 /// A schema file that does not compile: a build defect (`every_schema_compiles` keeps it out).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("the JSON Schema for {entity} v{version} does not compile: {message}")]
-pub struct SchemaError {
+pub(crate) struct SchemaError {
     entity: &'static str,
     version: u8,
     message: String,
@@ -62,7 +68,7 @@ impl Schemas {
                 serde_json::from_str(self.layout.schema_text(version)).map_err(|e| fail(e.to_string()))?;
             let compiled = jsonschema::draft202012::new(&schema).map_err(|e| fail(e.to_string()));
             if let Err(error) = &compiled {
-                tracing::error!(stream = self.stream.name(), error = %error, "JSON Schema does not compile");
+                log::SchemaDoesNotCompile { stream: self.stream, error }.emit();
             }
             compiled
         })
@@ -71,19 +77,33 @@ impl Schemas {
 
     /// Validates a `created` / `updated` payload; the first error names its field.
     pub(crate) fn check(&self, envelope: &Envelope<'_>) -> Result<(), Reason> {
+        self.check_payload(envelope.version, envelope.fields)
+    }
+
+    /// [`Schemas::check`] of a payload: the layout-derived checks pass most payloads without a
+    /// `serde_json::Value`; the rest are decided by the compiled schema.
+    fn check_payload(&self, version: Version, fields: &Object<'_>) -> Result<(), Reason> {
         // Unreachable in a released build (see `every_schema_compiles`); should a schema not
         // compile, every record it would check fails visibly, with its data, and is logged.
-        let Ok(validator) = self.validator(envelope.version) else {
+        let Ok(validator) = self.validator(version) else {
             return Err(Reason::Schema("data"));
         };
-        // Most payloads are valid: `is_valid` builds no error and stops at the first failure.
-        if validator.is_valid(envelope.payload) {
+        if fits::payload(self.layout, version, fields) {
             return Ok(());
         }
-        let Some(error) = validator.iter_errors(envelope.payload).next() else {
+        self.by_schema(validator, version, &Value::Object(fields.to_map()))
+    }
+
+    /// The compiled schema's verdict on a payload, its first error as a reason.
+    fn by_schema(&self, validator: &Validator, version: Version, payload: &Value) -> Result<(), Reason> {
+        // `is_valid` builds no error and stops at the first failure.
+        if validator.is_valid(payload) {
+            return Ok(());
+        }
+        let Some(error) = validator.iter_errors(payload).next() else {
             return Ok(());
         };
-        let (field, kind) = self.field_at(error.instance_path().as_str(), envelope.version);
+        let (field, kind) = self.field_at(error.instance_path().as_str(), version);
         Err(match error.kind() {
             ValidationErrorKind::Type { .. } => Reason::Type(field),
             // A FLAG's only string is "" (absent): any other string is a type error (spec, FLAG).

@@ -468,9 +468,9 @@ fn every_case_gives_its_result_and_reason_through_the_handler() {
         }
         let records: Vec<(String, String)> = cases.iter().map(|c| (c.name.to_owned(), c.data())).collect();
         let handled = respond::process(&transformer, event(records.clone())).unwrap();
-        assert_eq!(handled.response.records.len(), cases.len());
+        assert_eq!(handled.records.len(), cases.len());
         for ((case, (_, data)), (out, reason)) in
-            cases.iter().zip(&records).zip(handled.response.records.iter().zip(&handled.reasons))
+            cases.iter().zip(&records).zip(handled.records.iter().map(|outcome| (&outcome.response, &outcome.reason)))
         {
             assert_eq!(out.record_id, case.name);
             match case.want {

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
@@ -52,20 +53,20 @@ fn run(stream: Stream) -> Vec<String> {
     }
     let mut failures = Vec::new();
     for (zone, group) in by_zone {
-        let transformer = Transformer::new(stream, Config::with_zone(zone.as_deref()).unwrap()).unwrap();
+        let transformer = Transformer::new(stream, Config::with_zone(zone.as_deref()).unwrap());
         let records: Vec<Value> = group
             .iter()
             .enumerate()
             .map(|(i, v)| serde_json::json!({"recordId": format!("r{i}"), "approximateArrivalTimestamp": 1795205045000_i64 + i as i64, "data": v.data}))
             .collect();
-        let event: FirehoseEvent = serde_json::from_value(serde_json::json!({
+        let event = FirehoseEvent::deserialize(serde_json::json!({
             "invocationId": "conformance",
             "deliveryStreamArn": format!("arn:aws:firehose:us-east-1:123456789012:deliverystream/{}", stream.name()),
             "region": "us-east-1",
             "records": records,
         }))
         .unwrap();
-        let response: FirehoseResponse = respond::handle(&transformer, event).unwrap();
+        let response: FirehoseResponse = respond::process(&transformer, event).unwrap().into_response();
         let ids: Vec<&str> = response.records.iter().map(|r| r.record_id.as_str()).collect();
         let expected_ids: Vec<String> = (0..group.len()).map(|i| format!("r{i}")).collect();
         assert_eq!(ids, expected_ids, "{stream}: record ids, exactly once, in order");
@@ -102,12 +103,12 @@ fn every_stream_passes_its_vectors() {
 #[test]
 fn firehose_batch() {
     let dir = format!("{}/tests/fixtures/conformance", env!("CARGO_MANIFEST_DIR"));
-    let event: FirehoseEvent =
-        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.json")).unwrap()).unwrap();
+    let text = std::fs::read_to_string(format!("{dir}/firehose-batch.json")).unwrap();
+    let event: FirehoseEvent = serde_json::from_str(&text).unwrap();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(format!("{dir}/firehose-batch.expected.json")).unwrap()).unwrap();
-    let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap()).unwrap();
-    let response = respond::handle(&transformer, event).unwrap();
+    let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap());
+    let response = respond::process(&transformer, event).unwrap().into_response();
     assert_eq!(serde_json::to_value(&response).unwrap(), expected);
 }
 

@@ -50,7 +50,7 @@ fn samples(stream: Stream) -> Vec<String> {
 fn invoke(stream: Stream, records: &[String]) -> (lambda::Invoked, String) {
     let transformer = support::transformer(stream);
     let mut batch = support::event(records.iter().enumerate().map(|(i, r)| (format!("rec-{i:03}"), b64(r))));
-    batch.invocation_id = Some(format!("inv-{}", stream.name()));
+    batch.invocation_id = Some(format!("inv-{}", stream.name()).into());
     let mut context = Context::default();
     context.request_id = format!("req-{}", stream.name());
     let captured = Captured::default();

@@ -68,13 +68,12 @@ pub fn check_record(
 /// ([`check_record`]), and a summary that counts what the response holds.
 pub fn check_batch(transformer: &Transformer, inputs: &[FirehoseRecord], handled: &Handled) {
     let stream = transformer.stream();
-    let records = &handled.response.records;
-    let sent: Vec<&str> = inputs.iter().map(|record| record.record_id.as_str()).collect();
+    let records: Vec<&ResponseRecord> = handled.records.iter().map(|outcome| &outcome.response).collect();
+    let sent: Vec<&str> = inputs.iter().map(|record| record.record_id.as_ref()).collect();
     let got: Vec<&str> = records.iter().map(|record| record.record_id.as_str()).collect();
     assert_eq!(got, sent, "{stream}: every record id back exactly once, in input order");
-    assert_eq!(handled.reasons.len(), inputs.len(), "{stream}: one reason slot per record");
-    for ((input, output), reason) in inputs.iter().zip(records).zip(&handled.reasons) {
-        check_record(stream, &input.data, output, *reason, &transformer.transform(&input.data));
+    for (input, outcome) in inputs.iter().zip(&handled.records) {
+        check_record(stream, &input.data, &outcome.response, outcome.reason, &transformer.transform(&input.data));
     }
     let count = |result: RecordResult| records.iter().filter(|record| record.result == result).count();
     let summary = &handled.summary;

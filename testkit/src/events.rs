@@ -234,8 +234,10 @@ fn event_file(root: &Path, name: &str, stream: Stream, sample: Sample) -> Result
 }
 
 /// An event file as the function receives it.
-pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent, Error> {
-    Ok(serde_json::from_value(serde_json::to_value(file)?)?)
+pub fn firehose_event(file: &EventFile) -> Result<FirehoseEvent<'static>, Error> {
+    let text = serde_json::to_string(file)?;
+    let event: FirehoseEvent<'_> = serde_json::from_str(&text)?;
+    Ok(event.into_owned())
 }
 
 /// A response decoded for reading and comparing; `reasons` aligned with its records.
@@ -270,11 +272,11 @@ pub fn decode(response: &FirehoseResponse, reasons: &[Option<String>]) -> Result
 /// of each failed record.
 pub fn respond(event: FirehoseEvent, stream: Stream) -> Result<Expected, Error> {
     let config = Config::with_zone(None).map_err(|error| Error::Handler(error.to_string()))?;
-    let transformer = Transformer::new(stream, config).map_err(|error| Error::Handler(error.to_string()))?;
+    let transformer = Transformer::new(stream, config);
     let handled = shim::respond::process(&transformer, event).map_err(|error| Error::Handler(error.to_string()))?;
     let reasons: Vec<Option<String>> =
-        handled.reasons.iter().map(|reason| reason.map(|reason| reason.tag().to_string())).collect();
-    decode(&handled.response, &reasons)
+        handled.records.iter().map(|outcome| outcome.reason.map(|reason| reason.tag().to_string())).collect();
+    decode(&handled.response(), &reasons)
 }
 
 /// Pretty JSON with a final newline, as the files are written.

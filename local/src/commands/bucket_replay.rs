@@ -16,6 +16,7 @@
 use super::replay::ReplayCommand;
 use super::{progress, replay_summary, runtime, Finished};
 use crate::location::Destination;
+use crate::refusal::Refusal;
 use crate::replay::{self, Progress, RecordsTo, Recovery, Stores};
 use crate::store::{Bucket, DryRun, Failing, Operation, Step, Store};
 use crate::{aws, Error};
@@ -23,9 +24,7 @@ use crate::{aws, Error};
 pub(super) fn replay(command: &ReplayCommand, bucket_name: &str, prefix: &str) -> Result<Finished, Error> {
     let prefix = if prefix == "errors" { "errors/" } else { prefix };
     if !prefix.starts_with("errors/") {
-        return Err(Error::Usage(format!(
-            "replay reads error output: the prefix must be under errors/ (e.g. s3://{bucket_name}/errors/orders/processing-failed/), not {prefix:?}"
-        )));
+        return Err(Refusal::NotErrorOutput { bucket: bucket_name.to_owned(), prefix: prefix.to_owned() }.into());
     }
     let runtime = runtime()?;
     let bar = progress::listing(command.quiet);

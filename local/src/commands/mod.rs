@@ -8,10 +8,12 @@ mod reconcile;
 mod replay;
 mod replay_summary;
 mod run;
+mod smoke;
 
 pub use reconcile::{reconcile, ReconcileCommand, REPAIRS_PREFIX};
 pub use replay::{replay, ReplayCommand};
 pub use run::{run, RunCommand, RUNS_PREFIX};
+pub use smoke::{duration, smoke, CheckKind, SmokeCommand, StackError};
 
 use std::fmt::Write as _;
 

@@ -27,6 +27,7 @@ use super::{count, list, runtime, ExitStatus, Finished};
 use crate::ids::uuid_like;
 use crate::location::Location;
 use crate::reconcile::{self, Hour, Options, PlannedObject, RepairKind, Report, StoreView};
+use crate::refusal::Refusal;
 use crate::store::{Bucket, Created, DryRun, Folder, Step, Store};
 use crate::{aws, Error};
 
@@ -92,7 +93,7 @@ impl ReconcileCommand {
         let to = self.to.unwrap_or_else(|| Hour::of(self.now).plus(-margin).start());
         let from = self.from.unwrap_or_else(|| to.checked_sub(SignedDuration::from_hours(24)).unwrap_or(to));
         if from >= to {
-            return Err(Error::Usage(format!("--from {from} is not before --to {to}: the window is empty")));
+            return Err(Refusal::EmptyWindow { from, to }.into());
         }
         Ok((from, to))
     }
@@ -100,14 +101,10 @@ impl ReconcileCommand {
     /// Flags that only mean something with `--repair` are refused without it.
     fn check_flags(&self) -> Result<(), Error> {
         if self.include_differing && !self.repair {
-            return Err(Error::Usage(
-                "--include-differing applies to --repair: a reconcile alone writes nothing".into(),
-            ));
+            return Err(Refusal::IncludeDifferingWithoutRepair.into());
         }
         if self.dry_run && !self.repair {
-            return Err(Error::Usage(
-                "--dry-run applies to --repair (it prints the repair plan); a reconcile alone writes nothing".into(),
-            ));
+            return Err(Refusal::DryRunWithoutRepair.into());
         }
         Ok(())
     }

@@ -15,6 +15,7 @@ use super::{bucket_replay, progress, replay_summary, runtime, Finished};
 use crate::kinesis::Retry;
 use crate::location::{Destination, Location};
 use crate::pipeline::{DEFAULT_BUFFER_MB, MB};
+use crate::refusal::Refusal;
 use crate::replay::{self, Options, Progress, RecordsTo, Recovery, Stores};
 use crate::store::{DryRun, Folder};
 use crate::{Clock, Error};
@@ -65,23 +66,18 @@ pub fn replay(command: ReplayCommand) -> Result<Finished, Error> {
         .collect();
     if let Some((bucket, prefix)) = buckets.first() {
         if command.inputs.len() > 1 {
-            return Err(Error::Usage("replay takes one s3:// URL, and no other input beside it".into()));
+            return Err(Refusal::InputsBesideS3 { bucket: (*bucket).clone() }.into());
         }
         if let Some(out) = &command.out {
-            return Err(Error::Usage(format!(
-                "--out {}: a replay from s3:// writes into the bucket it reads (or --to s3://OTHER, \
-                 --to kinesis:NAME), never into a folder; to work on a local copy, download it \
-                 (aws s3 cp --recursive) and replay the folder",
-                out.display()
-            )));
+            return Err(Refusal::OutWithS3 { out: out.clone() }.into());
         }
         return bucket_replay::replay(&command, bucket, prefix);
     }
     if command.to.is_some() {
-        return Err(Error::Usage("--to applies to a replay from s3://; a local replay writes under --out".into()));
+        return Err(Refusal::ToWithoutS3.into());
     }
     if command.fail_move {
-        return Err(Error::Usage("--fail-move applies to a replay from s3://".into()));
+        return Err(Refusal::FailMoveWithoutS3.into());
     }
     local(&command)
 }
@@ -90,9 +86,7 @@ pub fn replay(command: ReplayCommand) -> Result<Finished, Error> {
 /// whether they stay where they are.
 fn place(input: &Path, out: &Path) -> Result<(Folder, String, bool), Error> {
     if input.as_os_str() == "-" {
-        return Err(Error::Usage(
-            "replay reads files, not standard input: a rerun must find what it replayed already".into(),
-        ));
+        return Err(Refusal::StdinReplay.into());
     }
     let metadata = std::fs::metadata(input).map_err(|error| Error::io("read", input, error))?;
     let absolute = input.canonicalize().map_err(|error| Error::io("read", input, error))?;
@@ -105,15 +99,7 @@ fn place(input: &Path, out: &Path) -> Result<(Folder, String, bool), Error> {
             "" | "errors" => "errors/".to_owned(),
             _ if key.starts_with("errors/") && metadata.is_dir() => format!("{key}/"),
             _ if key.starts_with("errors/") => key,
-            _ => {
-                return Err(Error::Usage(format!(
-                    "replay {}: in the output folder {}, replay reads error output: give a folder or file \
-                     under {}",
-                    input.display(),
-                    out.display(),
-                    out.join("errors").display()
-                )))
-            }
+            _ => return Err(Refusal::NotErrorOutputInOut { input: input.to_owned(), out: out.clone() }.into()),
         };
         return Ok((store, prefix, false));
     }

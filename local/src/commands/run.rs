@@ -1,22 +1,29 @@
 //! `firehose-local run`: System Two event files through the local delivery streams, into a
-//! folder or (`--out s3://BUCKET`) a bucket.
+//! folder or (`--out s3://BUCKET`) a bucket, each flushed batch's objects (System One data,
+//! error output, raw backup) planned and applied through the store as the run goes
+//! ([`crate::run::Apply`]); `--dry-run` applies them to a [`DryRun`] store: the plan is printed,
+//! nothing is written.
 //!
-//! Safe to run twice: into a folder that already holds output (`system-one/`, `errors/`) it
-//! refuses, since a second run would add a second copy of every record. Into a bucket (which
-//! holds other output, so cannot be refused for that), the bucket is checked before any input
-//! is read, every object is created only where its key is free, and a finished run leaves a
-//! mark, `firehose-local/runs/<id>.json` (id: a hash of the input files' bytes and the forced
-//! stream), listing its objects: the same input run into the bucket again is refused.
+//! Safe to run twice: into a folder that already holds output (`system-one/`, `errors/`,
+//! `source/`) it refuses, since a second run would add a second copy of every record. Into a
+//! bucket (which holds other output, so cannot be refused for that), the bucket is checked
+//! before any input is read, every object is created only where its key is free, and a run
+//! leaves a mark, `firehose-local/runs/<id>.json` (id: a hash of the input files' bytes and the
+//! forced stream), created before the first object (`"status": "started"`) and rewritten at the
+//! end with every object it wrote (`"finished"`, or `"stopped"` and the error): the same input
+//! run into the bucket again is refused, finished or not.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::Path;
 
 use shim::Stream;
 
 use super::{count, list, progress, runtime, ExitStatus, Finished};
 use crate::input::{self, Source};
 use crate::location::{Input, Location};
-use crate::store::{Bucket, Created, Folder, Store};
+use crate::refusal::Refusal;
+use crate::run::Apply;
+use crate::store::{Bucket, Created, DryRun, Folder, Store};
 use crate::{aws, ids, Error, Report, Settings};
 
 /// The command line of `run`.
@@ -27,8 +34,10 @@ pub struct RunCommand {
     pub window: (Option<jiff::Timestamp>, Option<jiff::Timestamp>),
     pub out: Location,
     pub stream: Option<Stream>,
-    /// Buffering, time zone and clock; its `out` is set here.
+    /// Buffering, time zone and clock (its `out` is not used: `out` is).
     pub settings: Settings,
+    /// Print the plan, write nothing.
+    pub dry_run: bool,
     pub quiet: bool,
 }
 
@@ -36,122 +45,150 @@ pub struct RunCommand {
 pub const RUNS_PREFIX: &str = "firehose-local/runs/";
 
 /// The prefixes a run writes under.
-const OUTPUT_PREFIXES: [&str; 2] = ["system-one/", "errors/"];
+const OUTPUT_PREFIXES: [&str; 3] = ["system-one/", "errors/", "source/"];
 
 pub fn run(command: RunCommand) -> Result<Finished, Error> {
     let sources = input::inputs(&command.inputs, &[".jsonl", ".ndjson"], command.window)?;
+    let runtime = runtime()?;
     match &command.out {
         Location::Local(out) => {
-            refuse_a_second_run(out)?;
-            let report = pipeline(&command, sources, out.clone())?;
+            let folder = Folder::new(out);
+            runtime.block_on(refuse_a_second_run(&folder, out))?;
+            let (report, written) = if command.dry_run {
+                process(&command, sources, &runtime, DryRun::new(folder))
+            } else {
+                process(&command, sources, &runtime, folder)
+            };
+            let report = report?;
             let mut summary = String::new();
-            let written: Vec<String> = report.written.iter().map(|path| path.display().to_string()).collect();
-            let _ = writeln!(
-                summary,
-                "firehose-local run: wrote {} under {}/",
-                count(written.len(), "file"),
-                out.display()
-            );
+            let _ = writeln!(summary, "{} under {}/", headline(&command, written.len(), "file"), out.display());
             Ok(finish(summary, &written, &report, out.display().to_string()))
         }
-        Location::S3 { bucket, .. } => to_bucket(&command, sources, bucket),
+        Location::S3 { bucket, .. } => to_bucket(&command, sources, &runtime, bucket),
+    }
+}
+
+/// `wrote 3 files` or, dry, `would write 3 files (dry run: nothing written)`.
+fn headline(command: &RunCommand, written: usize, what: &str) -> String {
+    if command.dry_run {
+        format!("firehose-local run --dry-run: would write {} (nothing written)", count(written, what))
+    } else {
+        format!("firehose-local run: wrote {}", count(written, what))
     }
 }
 
 /// A folder that holds a run's output already is refused: a second run would write every
 /// record again under new names.
-fn refuse_a_second_run(out: &std::path::Path) -> Result<(), Error> {
-    let folder = Folder::new(out);
-    let runtime = runtime()?;
-    let mut found = 0;
+async fn refuse_a_second_run(folder: &Folder, out: &Path) -> Result<(), Error> {
+    let mut objects = 0;
     for prefix in OUTPUT_PREFIXES {
-        found += runtime.block_on(folder.list(prefix))?.len();
+        objects += folder.list(prefix).await?.len();
     }
-    if found > 0 {
-        return Err(Error::Usage(format!(
-            "--out {}: the folder holds {} of an earlier run already; a second run would add a second copy \
-             of every record. Give another --out, or remove the folder first",
-            out.display(),
-            count(found, "object")
-        )));
+    if objects > 0 {
+        return Err(Refusal::OutputHoldsARun { out: out.to_owned(), objects }.into());
     }
     Ok(())
 }
 
-fn pipeline(command: &RunCommand, sources: Vec<Source>, out: PathBuf) -> Result<Report, Error> {
-    let mut settings = command.settings.clone();
-    settings.out = out;
+/// The pipeline over the input, each flushed batch applied to `store`; the report, and every
+/// object written (or, dry, to write) so far, also when the run stopped.
+fn process<S: Store>(
+    command: &RunCommand,
+    sources: Vec<Source>,
+    runtime: &tokio::runtime::Runtime,
+    store: S,
+) -> (Result<Report, Error>, Vec<String>) {
     let bar = progress::over_bytes(input::total_bytes(&sources), command.quiet);
     let ticker = bar.clone();
-    let report = crate::run::run(settings, sources, command.stream, move |bytes| ticker.inc(bytes));
+    let mut apply = Apply::new(runtime, store);
+    let report = crate::run::run_into(
+        command.settings.clone(),
+        sources,
+        command.stream,
+        move |bytes| ticker.inc(bytes),
+        &mut apply,
+    );
     bar.finish_and_clear();
-    report
+    (report, apply.written)
 }
 
-/// The run into a staging folder (its buffers flush on their own schedule), then its objects
-/// into the bucket under their path below it, each created only where the key is free.
-fn to_bucket(command: &RunCommand, sources: Vec<Source>, bucket_name: &str) -> Result<Finished, Error> {
+/// The run straight into the bucket: checked first (it exists, this input was not run into it),
+/// its mark created, the objects created as the buffers flush, the mark completed.
+fn to_bucket(
+    command: &RunCommand,
+    sources: Vec<Source>,
+    runtime: &tokio::runtime::Runtime,
+    bucket_name: &str,
+) -> Result<Finished, Error> {
     let mark = run_mark(&sources, command.stream)?;
-    let runtime = runtime()?;
     let bucket = runtime.block_on(async {
         let bucket = Bucket::new(aws::clients().await.s3, bucket_name);
         bucket.check().await?;
-        if bucket.exists(&mark).await? {
-            return Err(Error::Usage(format!(
-                "this input was run into s3://{bucket_name} already ({} lists its objects); a second run \
-                 would add a second copy of every record",
-                bucket.url(&mark)
-            )));
-        }
-        Ok(bucket)
+        refuse_a_rerun(&bucket, &mark).await?;
+        Ok::<Bucket, Error>(bucket)
     })?;
-    let nanos = jiff::Timestamp::now().as_nanosecond();
-    let staging = std::env::temp_dir().join(format!("firehose-local-run-{}-{nanos}", std::process::id()));
-    let report = pipeline(command, sources, staging.clone())?;
-    let folder = Folder::new(&staging);
-    let uploaded = runtime.block_on(async {
-        let mut written = Vec::with_capacity(report.written.len());
-        for path in &report.written {
-            let key = folder.key_of(path).unwrap_or_default();
-            let content = std::fs::read(path).map_err(|error| Error::io("read", path, error))?;
-            match bucket.create(&key, content).await? {
-                Created::Written => written.push(bucket.url(&key)),
-                Created::Exists => return Err(Error::ObjectExists { url: bucket.url(&key) }),
-            }
+    let mark_url = bucket.url(&mark);
+    let (report, written) = if command.dry_run {
+        process(command, sources, runtime, DryRun::new(&bucket))
+    } else {
+        let started = serde_json::json!({ "status": "started", "objects": [] }).to_string().into_bytes();
+        if runtime.block_on(bucket.create(&mark, started))? == Created::Exists {
+            return Err(Refusal::RunUnfinished { bucket: bucket_name.to_owned(), mark: mark_url }.into());
         }
-        let listing = serde_json::json!({ "objects": written }).to_string().into_bytes();
-        bucket.create(&mark, listing).await?;
-        Ok(written)
-    });
-    let written = uploaded.map_err(|error| Error::Kept { staging: staging.clone(), source: Box::new(error) })?;
-    let _ = std::fs::remove_dir_all(&staging);
+        let (report, written) = process(command, sources, runtime, &bucket);
+        let (status, error) = match &report {
+            Ok(_) => ("finished", None),
+            Err(error) => ("stopped", Some(error.to_string())),
+        };
+        let listing = serde_json::json!({ "status": status, "error": error, "objects": written });
+        runtime.block_on(bucket.replace(&mark, listing.to_string().into_bytes()))?;
+        let report = report.map_err(|source| Error::RunStopped {
+            mark: mark_url.clone(),
+            written: written.len(),
+            source: Box::new(source),
+        });
+        (report, written)
+    };
+    let report = report?;
     let mut summary = String::new();
-    let _ = writeln!(summary, "firehose-local run: wrote {} to s3://{bucket_name}/", count(written.len(), "object"));
+    let _ = write!(summary, "{} to s3://{bucket_name}/", headline(command, written.len(), "object"));
+    let _ = writeln!(summary, ", and {} its mark {mark_url}", if command.dry_run { "would write" } else { "wrote" });
     Ok(finish(summary, &written, &report, format!("s3://{bucket_name}")))
 }
 
-/// The key of the mark a finished run into a bucket leaves: from the input files' bytes (in
-/// order) and the forced stream. Standard input cannot be recognized on a rerun: refused.
+/// Refuses an input whose mark is in the bucket: run already, or started and not finished.
+async fn refuse_a_rerun(bucket: &Bucket, mark: &str) -> Result<(), Error> {
+    let Some(content) = bucket.get(mark).await? else { return Ok(()) };
+    let status = serde_json::from_slice::<serde_json::Value>(&content)
+        .ok()
+        .and_then(|listing| listing.get("status").and_then(|status| status.as_str().map(str::to_owned)));
+    let (bucket, mark) = (bucket.name().to_owned(), bucket.url(mark));
+    Err(match status.as_deref() {
+        // Marks written before the status was: a finished run.
+        Some("finished") | None => Refusal::RunBefore { bucket, mark },
+        Some(_) => Refusal::RunUnfinished { bucket, mark },
+    }
+    .into())
+}
+
+/// The key of the mark a run into a bucket leaves: from the input files' bytes (in order) and
+/// the forced stream. Standard input cannot be recognized on a rerun: refused.
 fn run_mark(sources: &[Source], stream: Option<Stream>) -> Result<String, Error> {
     let mut parts: Vec<Vec<u8>> = vec![stream.map_or("", |stream| stream.name()).as_bytes().to_vec()];
     for source in sources {
-        let path =
-            match source {
-                Source::File(path) => path,
-                // Read again from AWS: the same place (and window) is the same input.
-                Source::Backup { bucket, prefix } => {
-                    parts.push(format!("s3://{bucket}/{prefix}").into_bytes());
-                    continue;
-                }
-                Source::Kinesis { name, from, to, .. } => {
-                    parts.push(format!("kinesis:{name} {from} {to}").into_bytes());
-                    continue;
-                }
-                Source::Stdin => return Err(Error::Usage(
-                    "run --out s3://: give files, not standard input, so that a rerun of the same input is recognized"
-                        .into(),
-                )),
-            };
+        let path = match source {
+            Source::File(path) => path,
+            // Read again from AWS: the same place (and window) is the same input.
+            Source::Backup { bucket, prefix } => {
+                parts.push(format!("s3://{bucket}/{prefix}").into_bytes());
+                continue;
+            }
+            Source::Kinesis { name, from, to, .. } => {
+                parts.push(format!("kinesis:{name} {from} {to}").into_bytes());
+                continue;
+            }
+            Source::Stdin => return Err(Refusal::StdinIntoBucket.into()),
+        };
         let content = std::fs::read(path).map_err(|error| Error::io("read", path, error))?;
         parts.push(ids::fnv1a(&[&content]).to_be_bytes().to_vec());
         parts.push((content.len() as u64).to_be_bytes().to_vec());

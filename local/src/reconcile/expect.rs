@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn a_sample_event_expects_its_line_and_a_broken_one_its_failure() {
         let root = testkit::repo_root();
-        let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap()).unwrap();
+        let transformer = Transformer::new(Stream::Orders, Config::with_zone(None).unwrap());
         let lines = testkit::events::system_two_lines(&root, Stream::Orders).unwrap();
         let Expected::Line(line) = expected(&transformer, &lines[1]) else { panic!("the second sample passes") };
         assert!(line.starts_with(b"ORD|C|SO-277077|"));

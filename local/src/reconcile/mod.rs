@@ -100,12 +100,6 @@ pub enum ReconcileError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the {stream} function cannot start: {source}")]
-    FunctionStart {
-        stream: Stream,
-        #[source]
-        source: shim::StartupError,
-    },
 }
 
 /// An object's content, gunzipped when it is gzip.

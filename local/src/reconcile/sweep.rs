@@ -87,8 +87,7 @@ impl<'a> Sweep<'a> {
         options: &'a Options,
         stream: Stream,
     ) -> Result<Self, ReconcileError> {
-        let transformer = Transformer::new(stream, options.config.clone())
-            .map_err(|source| ReconcileError::FunctionStart { stream, source })?;
+        let transformer = Transformer::new(stream, options.config.clone());
         let (from, to) = options.hours();
         let margin = i64::from(options.margin_hours);
         Ok(Sweep {

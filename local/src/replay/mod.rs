@@ -177,12 +177,8 @@ pub async fn replay<S: Store, E: Store, T: Store>(
         sources.retain(|listed| !pending.contains(&listed.key));
     }
     progress(Progress::Listed { objects: sources.len(), bytes: sources.iter().map(|listed| listed.size).sum() });
-    let mut transformers = HashMap::new();
-    for stream in Stream::ALL {
-        let transformer = Transformer::new(stream, options.config.clone())
-            .map_err(|source| Error::FunctionStart { stream, source })?;
-        transformers.insert(stream, transformer);
-    }
+    let transformers: HashMap<Stream, Transformer> =
+        Stream::ALL.into_iter().map(|stream| (stream, Transformer::new(stream, options.config.clone()))).collect();
     let mut recovery = Recovery { sources: sources.len(), ..Recovery::default() };
     let context =
         source::Context { stores: &stores, options, transformers: &transformers, at_ms: options.clock.now_ms() };

@@ -11,8 +11,8 @@ use super::transform::{transform, unzip, Transformed};
 use super::{Options, RecordsTo, Recovery, Stores};
 use crate::ids::{fnv1a, uuid_like};
 use crate::kinesis::{self as put, Entry};
-use crate::layout::{folder, object_name, Prefix};
-use crate::store::{Created, Store};
+use crate::layout::{object_key, Prefix};
+use crate::store::{self, Created, Object, Store};
 use crate::{Error, Lane};
 
 /// What every source's replay shares.
@@ -27,9 +27,9 @@ pub(super) struct Context<'a, S, E, T> {
 /// The outputs of one source, keyed.
 struct Plan {
     /// Still-failing records, into the errors store.
-    errors: Vec<(String, Vec<u8>)>,
+    errors: Vec<Object>,
     /// System One objects, into the target store.
-    data: Vec<(String, Vec<u8>)>,
+    data: Vec<Object>,
 }
 
 /// The id a source's journal and outputs are named by: its key and content in the store it is
@@ -45,11 +45,6 @@ fn source_id(key: &str, stored: &[u8], keep_sources: bool) -> String {
     }
 }
 
-fn object_key(prefix: Prefix, lane: Lane, at: Timestamp, uuid: &str) -> String {
-    let path = folder(prefix, lane.name(), at).join(object_name(lane.name(), at, uuid));
-    path.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
-}
-
 fn plan(source_id: &str, journal: &Journal, transformed: &Transformed) -> Plan {
     let at = Timestamp::from_millisecond(journal.at_ms).unwrap_or(Timestamp::UNIX_EPOCH);
     let sequence = journal.sequence;
@@ -57,13 +52,14 @@ fn plan(source_id: &str, journal: &Journal, transformed: &Transformed) -> Plan {
         let uuid = uuid_like(&[source_id.as_bytes(), lane.name().as_bytes(), kind.as_bytes()]);
         format!("{sequence:08x}{}", uuid.get(8..).unwrap_or_default())
     };
-    let errors = transformed.errors.iter().map(|(lane, lines)| {
-        (object_key(Prefix::ProcessingFailed, *lane, at, &name(*lane, "errors")), lines.clone().into_bytes())
+    let errors = transformed.errors.iter().map(|(lane, lines)| Object {
+        key: object_key(Prefix::ProcessingFailed, lane.name(), at, &name(*lane, "errors")),
+        content: lines.clone().into_bytes(),
     });
-    let data = transformed
-        .data
-        .iter()
-        .map(|(lane, lines)| (object_key(Prefix::Data, *lane, at, &name(*lane, "data")), lines.clone()));
+    let data = transformed.data.iter().map(|(lane, lines)| Object {
+        key: object_key(Prefix::Data, lane.name(), at, &name(*lane, "data")),
+        content: lines.clone(),
+    });
     Plan { errors: errors.collect(), data: data.collect() }
 }
 
@@ -106,7 +102,7 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
     });
     let plan = plan(&source_id, &journal, &transformed);
     if existing.is_none() {
-        journal.outputs = plan.errors.iter().map(|(key, _)| key.clone()).collect();
+        journal.outputs = plan.errors.iter().map(|object| object.key.clone()).collect();
         journal.write(&stores.errors, &journal_key).await?;
     }
 
@@ -120,11 +116,7 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
     }
     let index = outputs_index(key, &journal, &plan, matches!(options.records_to, RecordsTo::Store(_)));
     match &options.records_to {
-        RecordsTo::Store(target) => {
-            for (out, data) in plan.data {
-                create(target, &out, data, &mut recovery).await?;
-            }
-        }
+        RecordsTo::Store(target) => apply(target, plan.data, &mut recovery).await?,
         RecordsTo::Kinesis { client, name } => {
             let kinesis = Kinesis { client, template: name, journal_key: &journal_key };
             let all_put =
@@ -133,9 +125,7 @@ pub(super) async fn replay_source<S: Store, E: Store, T: Store>(
             complete &= all_put;
         }
     }
-    for (out, content) in plan.errors {
-        create(&stores.errors, &out, content, &mut recovery).await?;
-    }
+    apply(&stores.errors, plan.errors, &mut recovery).await?;
     // After the outputs, so that it never names one that is not there.
     for (index_key, content) in index {
         stores.errors.create(&index_key, content).await?;
@@ -162,9 +152,9 @@ fn outputs_index(source: &str, journal: &Journal, plan: &Plan, data_in_store: bo
     let id = uuid_like(&[b"replay-outputs", source.as_bytes(), &journal.at_ms.to_be_bytes()]);
     let data = plan.data.iter().filter(|_| data_in_store);
     let mut by_stream: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (key, _) in plan.errors.iter().chain(data) {
-        if let Some(stream) = key.split('/').nth(1) {
-            by_stream.entry(stream).or_default().push(key);
+    for object in plan.errors.iter().chain(data) {
+        if let Some(stream) = object.key.split('/').nth(1) {
+            by_stream.entry(stream).or_default().push(&object.key);
         }
     }
     by_stream
@@ -176,11 +166,14 @@ fn outputs_index(source: &str, journal: &Journal, plan: &Plan, data_in_store: bo
         .collect()
 }
 
-/// Creates an output unless it is there already (written by an interrupted run).
-async fn create(store: &impl Store, key: &str, content: Vec<u8>, recovery: &mut Recovery) -> Result<(), Error> {
-    match store.create(key, content).await? {
-        Created::Written => recovery.written.push(store.url(key)),
-        Created::Exists => recovery.kept += 1,
+/// Creates the outputs (the apply path `run` shares), each unless it is there already:
+/// written by an interrupted run, kept as it is.
+async fn apply(store: &impl Store, objects: Vec<Object>, recovery: &mut Recovery) -> Result<(), Error> {
+    for (url, created) in store::create_all(store, objects).await? {
+        match created {
+            Created::Written => recovery.written.push(url),
+            Created::Exists => recovery.kept += 1,
+        }
     }
     Ok(())
 }

@@ -1,16 +1,19 @@
 //! One source's records through the current transformation: read (plain or gzip), each line's
 //! record sent back to the lane it came from, batched as Firehose's processor batches (the
-//! pipeline's buffers cut them, [`batch::cut`]), and the verdicts sorted by what the target takes.
+//! pipeline's batching engine cuts them, [`crate::buffers`]), and the verdicts sorted by what the
+//! target takes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use shim::{Stream, Transformer};
 
 use super::{Options, RecordsTo};
 use crate::batch::{self, Invocation, Pending, Verdict};
+use crate::buffers::{Batch, Buffers, Hints};
 use crate::error_output::ErrorRecord;
 use crate::ids::uuid_like;
 use crate::{route, Error, Lane, Report};
@@ -78,8 +81,9 @@ struct Replayed {
 }
 
 /// Runs a source's records through the transformation, per lane in invocations of at most
-/// `options.buffer_bytes`. `url` (the source's path or `s3://` URL) names the lane when neither
-/// `--stream` nor the line's `lambdaArn` does.
+/// `options.buffer_bytes`, cut by the pipeline's batching engine ([`Buffers`], no interval).
+/// `url` (the source's path or `s3://` URL) names the lane when neither `--stream` nor the
+/// line's `lambdaArn` does.
 pub(crate) fn transform<T>(
     options: &Options<T>,
     url: &str,
@@ -89,76 +93,91 @@ pub(crate) fn transform<T>(
 ) -> Result<Transformed, Error> {
     let from_path = route::lane_for_path(Path::new(url.strip_prefix("s3://").unwrap_or(url)));
     let now_ms = options.clock.now_ms();
-    let to_kinesis = matches!(options.records_to, RecordsTo::Kinesis { .. });
-    let mut lanes: BTreeMap<Lane, Vec<Replayed>> = BTreeMap::new();
-    let mut transformed = Transformed::default();
+    let (now, at) = (Instant::now(), options.clock.now());
+    let mut buffers = Buffers::new(Hints { bytes: options.buffer_bytes, interval: Duration::MAX });
+    let mut run = Invocations { options, url, transformers, report, transformed: Transformed::default() };
     for (number, line) in content.split(|byte| *byte == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         let Some(mut record) = ErrorRecord::read(line) else {
-            transformed.unreadable.push(number + 1);
+            run.transformed.unreadable.push(number + 1);
             continue;
         };
-        transformed.records += 1;
+        run.transformed.records += 1;
         let lane = lane_of(&record, options.forced, from_path);
         let arn = std::mem::take(&mut record.lambda_arn);
         let code = std::mem::take(&mut record.error_code);
         let message = std::mem::take(&mut record.error_message);
-        lanes.entry(lane).or_default().push(Replayed {
-            pending: Pending::replayed(record, now_ms),
-            arn,
-            code,
-            message,
-        });
+        let pending = Pending::replayed(record, now_ms);
+        let size = pending.size();
+        for batch in buffers.push(lane, Replayed { pending, arn, code, message }, size, now, at) {
+            run.invoke(batch)?;
+        }
     }
-    for (lane, reads) in lanes {
+    for batch in buffers.drain() {
+        run.invoke(batch)?;
+    }
+    Ok(run.transformed)
+}
+
+/// What the invocations of one source share, and what they found.
+struct Invocations<'a, T> {
+    options: &'a Options<T>,
+    url: &'a str,
+    transformers: &'a HashMap<Stream, Transformer>,
+    report: &'a mut Report,
+    transformed: Transformed,
+}
+
+impl<T> Invocations<'_, T> {
+    /// One invocation of the batch's lane's function; each verdict sorted by what the target
+    /// takes.
+    fn invoke(&mut self, batch: Batch<Replayed>) -> Result<(), Error> {
+        let lane = batch.lane;
         let stream = lane.transformer_stream();
-        let transformer = transformers.get(&stream).ok_or(Error::NoFunction { stream })?;
-        let tally = report.lanes.entry(lane).or_default();
-        let pendings: Vec<Pending> = reads.iter().map(|read| read.pending.clone()).collect();
-        let mut offset = 0;
-        for chunk in batch::cut(&pendings, options.buffer_bytes) {
-            let chunk_reads = reads.get(offset..offset + chunk.len()).unwrap_or_default();
-            offset += chunk.len();
-            let arn = chunk_reads.first().map(|read| read.arn.clone()).unwrap_or_default();
-            let invocation = Invocation {
-                invocation_id: format!("replay-{}", uuid_like(&[url.as_bytes(), lane.name().as_bytes()])),
-                record_prefix: lane.name(),
-                first_record: u64::try_from(tally.records).unwrap_or(0) + 1,
-                lambda_arn: &arn,
-                ended_ms: options.clock.now_ms(),
-            };
-            let verdicts = batch::invoke(transformer, &invocation, chunk, tally)?;
-            for (verdict, read) in verdicts.into_iter().zip(chunk_reads) {
-                match verdict {
-                    // Only what the target takes: the raw event for Kinesis, else the line.
-                    Verdict::Ok(_) if to_kinesis => {
-                        transformed.recovered += 1;
-                        if let Ok(event) = base64::engine::general_purpose::STANDARD.decode(&read.pending.data) {
-                            transformed.events.entry(lane).or_default().push(event);
-                        }
+        let transformer = self.transformers.get(&stream).ok_or(Error::NoFunction { stream })?;
+        let tally = self.report.lanes.entry(lane).or_default();
+        let pendings: Vec<Pending> = batch.items.iter().map(|read| read.pending.clone()).collect();
+        let arn = batch.items.first().map(|read| read.arn.clone()).unwrap_or_default();
+        let invocation = Invocation {
+            invocation_id: format!("replay-{}", uuid_like(&[self.url.as_bytes(), lane.name().as_bytes()])),
+            record_prefix: lane.name(),
+            first_record: u64::try_from(tally.records).unwrap_or(0) + 1,
+            lambda_arn: &arn,
+            ended_ms: self.options.clock.now_ms(),
+        };
+        let verdicts = batch::invoke(transformer, &invocation, &pendings, tally)?;
+        let to_kinesis = matches!(self.options.records_to, RecordsTo::Kinesis { .. });
+        let transformed = &mut self.transformed;
+        for (verdict, read) in verdicts.into_iter().zip(&batch.items) {
+            match verdict {
+                // Only what the target takes: the raw event for Kinesis, else the line.
+                Verdict::Ok(_) if to_kinesis => {
+                    transformed.recovered += 1;
+                    if let Ok(event) = base64::engine::general_purpose::STANDARD.decode(&read.pending.data) {
+                        transformed.events.entry(lane).or_default().push(event);
                     }
-                    Verdict::Ok(line) => {
-                        transformed.recovered += 1;
-                        transformed.data.entry(lane).or_default().extend_from_slice(&line);
+                }
+                Verdict::Ok(line) => {
+                    transformed.recovered += 1;
+                    transformed.data.entry(lane).or_default().extend_from_slice(&line);
+                }
+                Verdict::Dropped => transformed.recovered += 1,
+                Verdict::Failed(mut record) => {
+                    if record.error_code == read.code && record.error_message == read.message {
+                        transformed.failed_as_before += 1;
                     }
-                    Verdict::Dropped => transformed.recovered += 1,
-                    Verdict::Failed(mut record) => {
-                        if record.error_code == read.code && record.error_message == read.message {
-                            transformed.failed_as_before += 1;
-                        }
-                        // Keep the source's own ARN (the deployed function), not the batch's first.
-                        if !read.arn.is_empty() {
-                            record.lambda_arn.clone_from(&read.arn);
-                        }
-                        transformed.errors.entry(lane).or_default().push_str(&record.line());
+                    // Keep the source's own ARN (the deployed function), not the batch's first.
+                    if !read.arn.is_empty() {
+                        record.lambda_arn.clone_from(&read.arn);
                     }
+                    transformed.errors.entry(lane).or_default().push_str(&record.line());
                 }
             }
         }
+        Ok(())
     }
-    Ok(transformed)
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ impl Folder {
 /// Writes a file unless one of that name is there: a temporary file, then a hard link to the
 /// name (which fails when the name is taken: a rename that never clobbers), then the temporary
 /// name removed. A reader never sees a half-written file.
-pub(crate) fn create_file(path: &Path, content: &[u8]) -> Result<Created, Error> {
+fn create_file(path: &Path, content: &[u8]) -> Result<Created, Error> {
     let temporary = Folder::write_temporary(path, content)?;
     let linked = fs::hard_link(&temporary, path);
     let _ = fs::remove_file(&temporary);
@@ -91,8 +91,15 @@ impl Store for Folder {
         self.path(key).display().to_string()
     }
 
+    /// A folder that is there, or will be made on the first write; nothing is created here
+    /// (a dry run checks its store too, and writes nothing).
     async fn check(&self) -> Result<(), Error> {
-        fs::create_dir_all(&self.root).map_err(|error| Error::io("create", &self.root, error))
+        match fs::metadata(&self.root) {
+            Ok(metadata) if metadata.is_dir() => Ok(()),
+            Ok(_) => Err(Error::io("use", &self.root, std::io::Error::from(std::io::ErrorKind::NotADirectory))),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(Error::io("use", &self.root, error)),
+        }
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<Listed>, Error> {

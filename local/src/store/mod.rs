@@ -16,7 +16,6 @@ mod folder;
 pub use bucket::Bucket;
 pub use dry_run::{DryRun, Step};
 pub use failing::{Failing, Operation};
-pub(crate) use folder::create_file;
 pub use folder::Folder;
 
 use crate::Error;
@@ -26,6 +25,25 @@ use crate::Error;
 pub struct Listed {
     pub key: String,
     pub size: u64,
+}
+
+/// One object a plan writes: its key and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    pub key: String,
+    pub content: Vec<u8>,
+}
+
+/// The one apply path of the commands' writes: each object of a plan created where its key is
+/// free, in order; what became of each, by URL. What an object already there means is the
+/// command's to say (a replay rerun: written by an interrupted run; a run: a defect).
+pub async fn create_all(store: &impl Store, objects: Vec<Object>) -> Result<Vec<(String, Created)>, Error> {
+    let mut done = Vec::with_capacity(objects.len());
+    for Object { key, content } in objects {
+        let created = store.create(&key, content).await?;
+        done.push((store.url(&key), created));
+    }
+    Ok(done)
 }
 
 /// What [`Store::create`] did.

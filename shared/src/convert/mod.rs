@@ -3,8 +3,8 @@
 pub(crate) mod value;
 mod weight;
 
+use crate::json::{Json, Object};
 use jiff::tz::TimeZone;
-use serde_json::{Map, Value};
 
 use crate::envelope::{Action, Envelope};
 use crate::layout::{Field, Layout, Rule};
@@ -60,7 +60,7 @@ fn convert_field(
 /// Follows a dotted v2 path (`totals.subtotal`). A group that is missing or `null` makes the
 /// value absent; a group that is anything else but an object (`""` included) fails, naming
 /// the group.
-pub(crate) fn lookup<'p>(payload: &'p Map<String, Value>, path: &'static str) -> Result<Option<&'p Value>, Reason> {
+pub(crate) fn lookup<'p, 'a>(payload: &'p Object<'a>, path: &'static str) -> Result<Option<&'p Json<'a>>, Reason> {
     let (groups, member) = match path.rsplit_once('.') {
         Some((groups, member)) => (Some(groups), member),
         None => (None, path),
@@ -68,8 +68,8 @@ pub(crate) fn lookup<'p>(payload: &'p Map<String, Value>, path: &'static str) ->
     let mut current = payload;
     for group in groups.into_iter().flat_map(|groups| groups.split('.')) {
         match current.get(group) {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::Object(inner)) => current = inner,
+            None | Some(Json::Null) => return Ok(None),
+            Some(Json::Object(inner)) => current = inner,
             Some(_) => return Err(Reason::Type(group)),
         }
     }

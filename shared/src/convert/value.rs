@@ -1,7 +1,7 @@
 //! One JSON value to one System One cell, by the field's type (system-one-records.md, "Types",
 //! and system-two-events.md, "Value forms in payloads").
 
-use serde_json::Value;
+use crate::json::Json;
 
 use crate::layout::Kind;
 use crate::reason::Reason;
@@ -62,12 +62,12 @@ impl From<Cell> for Converted {
 }
 
 /// Converts a value that is present in the payload (`None` is a missing member).
-pub(crate) fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Result<Converted, Reason> {
+pub(crate) fn convert(kind: Kind, value: Option<&Json<'_>>, cx: &Context<'_>) -> Result<Converted, Reason> {
     let value = match value {
         // A v2 weight is an object or absent (missing, null): "" is not absent here.
-        Some(value @ Value::String(_)) if matches!(kind, Kind::WeightLb) => value,
-        None | Some(Value::Null) => return Ok(Cell::Absent.into()),
-        Some(Value::String(s)) if s.is_empty() => return Ok(Cell::Absent.into()),
+        Some(value @ Json::String(_)) if matches!(kind, Kind::WeightLb) => value,
+        None | Some(Json::Null) => return Ok(Cell::Absent.into()),
+        Some(Json::String(s)) if s.is_empty() => return Ok(Cell::Absent.into()),
         Some(value) => value,
     };
     match kind {
@@ -87,7 +87,7 @@ pub(crate) fn convert(kind: Kind, value: Option<&Value>, cx: &Context<'_>) -> Re
     }
 }
 
-fn text_cell(value: &Value, width: usize, truncate: bool, cx: &Context<'_>) -> Result<Converted, Reason> {
+fn text_cell(value: &Json<'_>, width: usize, truncate: bool, cx: &Context<'_>) -> Result<Converted, Reason> {
     let mut cleaned = text::clean(string(value, cx)?);
     if cleaned.is_empty() {
         return Ok(Cell::Absent.into());
@@ -100,7 +100,7 @@ fn text_cell(value: &Value, width: usize, truncate: bool, cx: &Context<'_>) -> R
 }
 
 /// CODE(width): cleaned, ASCII letters upper-cased, then `[A-Z0-9._/-]+` within the width.
-fn code(value: &Value, width: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
+fn code(value: &Json<'_>, width: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
     let mut cleaned = text::clean(string(value, cx)?);
     cleaned.make_ascii_uppercase();
     if cleaned.is_empty() {
@@ -116,7 +116,7 @@ fn code(value: &Value, width: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
 }
 
 /// A CODE that must be exactly `count` letters `A-Z` after upper-casing.
-fn letters(value: &Value, count: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
+fn letters(value: &Json<'_>, count: usize, cx: &Context<'_>) -> Result<Cell, Reason> {
     let mut cleaned = text::clean(string(value, cx)?);
     cleaned.make_ascii_uppercase();
     if cleaned.is_empty() {
@@ -129,7 +129,7 @@ fn letters(value: &Value, count: usize, cx: &Context<'_>) -> Result<Cell, Reason
 }
 
 /// ENUM: cleaned, ASCII letters folded to lower case, looked up in the table.
-fn enumeration(value: &Value, table: &[(&str, &'static str)], cx: &Context<'_>) -> Result<Cell, Reason> {
+fn enumeration(value: &Json<'_>, table: &[(&str, &'static str)], cx: &Context<'_>) -> Result<Cell, Reason> {
     let mut cleaned = text::clean(string(value, cx)?);
     cleaned.make_ascii_lowercase();
     if cleaned.is_empty() {

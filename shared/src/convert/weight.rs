@@ -1,7 +1,7 @@
 //! SHP `WEIGHT_LB` from v2's `{"value": DEC, "unit": "lb" | "kg"}` (v1's `weight_lb` is
 //! already pounds and converts as a plain DEC(2): see [`crate::layout::Kind::for_version`]).
 
-use serde_json::{Map, Value};
+use crate::json::{Json, Object};
 
 use crate::reason::Reason;
 use crate::scalar::{dec, decimal_value, misfit_reason, Context};
@@ -11,9 +11,9 @@ const LB_PER_KG: (u64, i64) = (220_462_262, -8);
 
 /// The weight in pounds, scaled by 100 (DEC(2)), or `None` when absent; `value` is present and
 /// not null or `""`.
-pub(super) fn pounds(value: &Value, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
+pub(super) fn pounds(value: &Json<'_>, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
     match value {
-        Value::Object(weight) => from_object(weight, cx),
+        Json::Object(weight) => from_object(weight, cx),
         _ => Err(Reason::Type(cx.name)),
     }
 }
@@ -21,13 +21,13 @@ pub(super) fn pounds(value: &Value, cx: &Context<'_>) -> Result<Option<i128>, Re
 /// An absent `value` makes the weight absent, whatever the unit; a present one needs a unit of
 /// exactly `lb` (DEC(2) rules, no rounding) or `kg` (converted exactly, rounded half away from
 /// zero to 2 places, then judged as DEC(2)).
-fn from_object(weight: &Map<String, Value>, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
+fn from_object(weight: &Object<'_>, cx: &Context<'_>) -> Result<Option<i128>, Reason> {
     let amount = match weight.get("value") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) if s.is_empty() => return Ok(None),
+        None | Some(Json::Null) => return Ok(None),
+        Some(Json::String(s)) if s.is_empty() => return Ok(None),
         Some(amount) => amount,
     };
-    let scaled = match weight.get("unit").and_then(Value::as_str) {
+    let scaled = match weight.get("unit").and_then(Json::as_str) {
         Some("lb") => dec(amount, 2, cx)?,
         Some("kg") => {
             let (factor, exponent) = LB_PER_KG;

@@ -65,6 +65,13 @@ impl Layout {
         self.fields.len() + 2
     }
 
+    /// The payload paths of the layout's key fields (rule `Key`) in `version`, in the spec's
+    /// order: what identifies an entity (a Kinesis partition key is made of their values, see
+    /// [`crate::envelope::Peek::key_values`]).
+    pub fn key_paths(&self, version: Version) -> impl Iterator<Item = &'static str> + '_ {
+        self.fields.iter().filter(|field| field.rule == Rule::Key).filter_map(move |field| field.source.path(version))
+    }
+
     /// Every payload source path the layout reads, v2 (dotted) and v1: what the parser builds.
     pub(crate) fn source_paths(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.fields

@@ -190,3 +190,18 @@ fn checks_name_fields_of_their_layout() {
         }
     }
 }
+
+#[test]
+fn key_paths_are_the_key_fields_sources() {
+    let paths = |stream: Stream, version| stream.layout().key_paths(version).collect::<Vec<_>>();
+    assert_eq!(paths(Stream::Customers, Version::V2), ["customerNumber"]);
+    assert_eq!(paths(Stream::InvoiceLines, Version::V1), ["invoice_number", "line_number"]);
+    assert_eq!(paths(Stream::ShippingAddresses, Version::V2), ["customerNumber", "addressId"]);
+    for stream in Stream::ALL {
+        let keys = stream.layout().fields.iter().filter(|field| field.rule == Rule::Key).count();
+        assert!(keys > 0, "{stream}");
+        for version in [Version::V1, Version::V2] {
+            assert_eq!(paths(stream, version).len(), keys, "{stream} {version:?}");
+        }
+    }
+}

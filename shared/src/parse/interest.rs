@@ -3,7 +3,7 @@
 /// Which members of a document are built into values. A member outside the interest is
 /// checked against every rule (its name too: a name given twice fails) and left out of the map.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Interest {
+pub(crate) enum Interest {
     /// The whole value.
     Everything,
     /// An object's members by name; other members are skipped. A short list: a linear scan
@@ -19,7 +19,7 @@ impl Interest {
     /// An object's members at the given dotted paths (`totals.tax`: of member `totals`, its
     /// member `tax`), each built whole. A stream reads a layout's source paths (see
     /// `Layout::source_paths`) under the envelope's (see `envelope::interest`).
-    pub fn reading(paths: impl IntoIterator<Item = &'static str>) -> Interest {
+    pub(crate) fn reading(paths: impl IntoIterator<Item = &'static str>) -> Interest {
         let mut members = Vec::new();
         for path in paths {
             insert_path(&mut members, path);

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use serde_json::{Map, Number, Value};
+use crate::json::{Json, Object as Members};
 
 use super::{Interest, Parser};
 use crate::Reason;
@@ -22,7 +22,7 @@ pub(super) trait Mode<'a>: Copy {
     type Members: Default;
 
     /// `true`, `false` or `null`.
-    fn literal(self, value: Value) -> Self::Output;
+    fn literal(self, value: Json<'a>) -> Self::Output;
     /// A string, unescaped.
     fn string(self, text: Cow<'a, str>) -> Self::Output;
     /// A number's text, its grammar checked.
@@ -49,34 +49,35 @@ pub(super) struct Build<'i>(pub(super) &'i Interest);
 /// An object being built: its members, and the names of those checked and left out.
 #[derive(Default)]
 pub(super) struct Object<'a> {
-    map: Map<String, Value>,
+    built: Members<'a>,
     skipped: Names<'a>,
 }
 
 impl<'a> Mode<'a> for Build<'_> {
-    type Output = Value;
-    type Items = Vec<Value>;
+    type Output = Json<'a>;
+    type Items = Vec<Json<'a>>;
     type Members = Object<'a>;
 
-    fn literal(self, value: Value) -> Value {
+    fn literal(self, value: Json<'a>) -> Json<'a> {
         value
     }
 
-    fn string(self, text: Cow<'a, str>) -> Value {
-        Value::String(text.into_owned())
+    /// Borrowed from the text unless it held an escape.
+    fn string(self, text: Cow<'a, str>) -> Json<'a> {
+        Json::String(text)
     }
 
-    /// Kept as its exact text (`arbitrary_precision`).
-    fn number(self, text: &'a str) -> Result<Value, Reason> {
-        text.parse::<Number>().map(Value::Number).map_err(|_| Reason::Json)
+    /// Kept as its exact text, borrowed.
+    fn number(self, text: &'a str) -> Result<Json<'a>, Reason> {
+        Ok(Json::Number(text))
     }
 
-    fn push(items: &mut Vec<Value>, item: Value) {
+    fn push(items: &mut Vec<Json<'a>>, item: Json<'a>) {
         items.push(item);
     }
 
-    fn array(items: Vec<Value>) -> Value {
-        Value::Array(items)
+    fn array(items: Vec<Json<'a>>) -> Json<'a> {
+        Json::Array(items)
     }
 
     fn member(
@@ -90,14 +91,14 @@ impl<'a> Mode<'a> for Build<'_> {
             return Check.member(parser, depth, name, &mut members.skipped);
         };
         let value = parser.value(depth, Build(interest))?;
-        if members.map.insert(name.into_owned(), value).is_some() {
+        if !members.built.insert(name, value) {
             return Err(Reason::DuplicateName);
         }
         Ok(())
     }
 
-    fn object(members: Object<'a>) -> Value {
-        Value::Object(members.map)
+    fn object(members: Object<'a>) -> Json<'a> {
+        Json::Object(members.built)
     }
 }
 
@@ -112,7 +113,7 @@ impl<'a> Mode<'a> for Check {
     type Items = ();
     type Members = Names<'a>;
 
-    fn literal(self, _: Value) {}
+    fn literal(self, _: Json<'a>) {}
 
     fn string(self, _: Cow<'a, str>) {}
 

@@ -3,8 +3,10 @@
 use super::scalar::find_string_special;
 use super::*;
 
+use serde_json::Value;
+
 fn parse(text: &str) -> Result<Value, Reason> {
-    document(text).map(Value::Object)
+    document(text).map(|object| Value::Object(object.to_map()))
 }
 
 #[test]

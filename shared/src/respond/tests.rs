@@ -1,3 +1,4 @@
+use super::fit::FRAME;
 use super::*;
 use crate::config::Config;
 use crate::firehose::FirehoseRecord;
@@ -5,14 +6,18 @@ use crate::Stream;
 use base64::Engine;
 
 fn transformer(stream: Stream) -> Transformer {
-    Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
+    Transformer::new(stream, Config::with_zone(None).unwrap())
 }
 
-fn event(datas: Vec<String>) -> FirehoseEvent {
+fn event(datas: Vec<String>) -> FirehoseEvent<'static> {
     let records = datas
         .into_iter()
         .enumerate()
-        .map(|(i, data)| FirehoseRecord { record_id: format!("id-{i}"), data, ..FirehoseRecord::default() })
+        .map(|(i, data)| FirehoseRecord {
+            record_id: format!("id-{i}").into(),
+            data: data.into(),
+            ..FirehoseRecord::default()
+        })
         .collect();
     FirehoseEvent { records, ..FirehoseEvent::default() }
 }
@@ -50,7 +55,7 @@ fn sizes_match_what_serde_json_writes() {
         let mut fallen_back = entry.response.clone();
         if let Some(original) = &entry.original {
             fallen_back.result = RecordResult::ProcessingFailed;
-            fallen_back.data = original.clone();
+            fallen_back.data = original.to_string();
         }
         assert_eq!(entry.fallback_size(), serde_json::to_vec(&fallen_back).unwrap().len());
     }
@@ -62,17 +67,19 @@ fn sizes_match_what_serde_json_writes() {
 #[test]
 fn a_response_that_fits_is_left_alone() {
     let handled = process(&transformer(Stream::VirtualRequests), event(vec![swelling_vrq(1), "!".into()])).unwrap();
-    let results: Vec<RecordResult> = handled.response.records.iter().map(|r| r.result).collect();
+    let results: Vec<RecordResult> = handled.records.iter().map(|outcome| outcome.response.result).collect();
     assert_eq!(results, [RecordResult::Ok, RecordResult::ProcessingFailed]);
-    assert_eq!(handled.reasons, [None, Some(Reason::Base64)]);
+    let reasons: Vec<Option<Reason>> = handled.records.iter().map(|outcome| outcome.reason).collect();
+    assert_eq!(reasons, [None, Some(Reason::Base64)]);
 }
 
 #[test]
 fn records_that_do_not_fit_go_back_as_they_came() {
     let datas: Vec<String> = (0..6000).map(swelling_vrq).collect();
     let handled = process(&transformer(Stream::VirtualRequests), event(datas.clone())).unwrap();
-    let records = &handled.response.records;
-    let serialised = serde_json::to_vec(&handled.response).unwrap().len();
+    let response = handled.response();
+    let records = &response.records;
+    let serialised = serde_json::to_vec(&response).unwrap().len();
     assert!(serialised <= RESPONSE_LIMIT, "{serialised}");
     let kept = records.iter().take_while(|r| r.result == RecordResult::Ok).count();
     assert!(kept > 0 && kept < records.len(), "{kept}");
@@ -81,12 +88,15 @@ fn records_that_do_not_fit_go_back_as_they_came() {
         if i >= kept {
             assert_eq!(record.result, RecordResult::ProcessingFailed);
             assert_eq!(record.data, datas[i]);
-            assert_eq!(handled.reasons[i], Some(Reason::ResponseSizeLimit));
+            assert_eq!(handled.records[i].reason, Some(Reason::ResponseSizeLimit));
         }
     }
     // One more record kept as Ok would not have fitted.
-    let first_out =
-        Entry::new("x".into(), datas[kept].clone(), transformer(Stream::VirtualRequests).transform(&datas[kept]));
+    let first_out = Entry::new(
+        "x".into(),
+        datas[kept].clone().into(),
+        transformer(Stream::VirtualRequests).transform(&datas[kept]),
+    );
     let (actual, fallback) = (first_out.size(), first_out.fallback_size());
     assert!(serialised - fallback + actual + (format!("id-{kept}").len() - 1) > RESPONSE_LIMIT);
     assert_eq!(handled.summary.failed, records.len() - kept);

@@ -9,8 +9,8 @@ pub(crate) mod decimal;
 pub(crate) mod text;
 pub(crate) mod time;
 
+use crate::json::Json;
 use jiff::tz::TimeZone;
-use serde_json::Value;
 
 use crate::reason::{FieldName, Reason};
 use decimal::{Decimal, Misfit};
@@ -23,15 +23,15 @@ pub(crate) struct Context<'a> {
 }
 
 /// The value as a string, or a type error naming the field.
-pub(crate) fn string<'v>(value: &'v Value, cx: &Context<'_>) -> Result<&'v str, Reason> {
+pub(crate) fn string<'v>(value: &'v Json<'_>, cx: &Context<'_>) -> Result<&'v str, Reason> {
     value.as_str().ok_or(Reason::Type(cx.name))
 }
 
 /// The exact decimal in a JSON number, or in a string of the form `pattern` allows.
-fn decimal(value: &Value, allow_fraction_string: bool, cx: &Context<'_>) -> Result<Decimal, Reason> {
+fn decimal(value: &Json<'_>, allow_fraction_string: bool, cx: &Context<'_>) -> Result<Decimal, Reason> {
     match value {
-        Value::Number(number) => Decimal::parse(number.as_str()).ok_or(Reason::Format(cx.name)),
-        Value::String(text) => {
+        Json::Number(number) => Decimal::parse(number).ok_or(Reason::Format(cx.name)),
+        Json::String(text) => {
             let plain = text.bytes().all(|b| b.is_ascii_digit() || b == b'-' || (allow_fraction_string && b == b'.'));
             let parsed = if plain { Decimal::parse(text) } else { None };
             parsed.ok_or(Reason::Format(cx.name))
@@ -41,17 +41,17 @@ fn decimal(value: &Value, allow_fraction_string: bool, cx: &Context<'_>) -> Resu
 }
 
 /// INT: an integral JSON number in any notation, or `-?[0-9]+`; it must fit `i64`.
-pub(crate) fn int(value: &Value, cx: &Context<'_>) -> Result<i64, Reason> {
+pub(crate) fn int(value: &Json<'_>, cx: &Context<'_>) -> Result<i64, Reason> {
     decimal(value, false, cx)?.to_i64().map_err(|misfit| misfit_reason(misfit, cx.name))
 }
 
 /// DEC(p): a JSON number or `-?[0-9]+(\.[0-9]+)?`, exact at p places, DECIMAL(15,p).
-pub(crate) fn dec(value: &Value, places: u32, cx: &Context<'_>) -> Result<i128, Reason> {
+pub(crate) fn dec(value: &Json<'_>, places: u32, cx: &Context<'_>) -> Result<i128, Reason> {
     decimal_value(value, cx)?.to_fixed(places).map_err(|misfit| misfit_reason(misfit, cx.name))
 }
 
 /// A DEC input, unjudged: for conversions that round before they judge (kilograms).
-pub(crate) fn decimal_value(value: &Value, cx: &Context<'_>) -> Result<Decimal, Reason> {
+pub(crate) fn decimal_value(value: &Json<'_>, cx: &Context<'_>) -> Result<Decimal, Reason> {
     decimal(value, true, cx)
 }
 
@@ -64,7 +64,7 @@ pub(crate) fn misfit_reason(misfit: Misfit, name: FieldName) -> Reason {
 }
 
 /// DATE: `YYYY-MM-DD`, a real date, in System One's years.
-pub(crate) fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
+pub(crate) fn date(value: &Json<'_>, cx: &Context<'_>) -> Result<Date, Reason> {
     let date = Date::parse(string(value, cx)?).ok_or(Reason::Format(cx.name))?;
     if !date.in_system_one_range() {
         return Err(Reason::Range(cx.name));
@@ -73,15 +73,15 @@ pub(crate) fn date(value: &Value, cx: &Context<'_>) -> Result<Date, Reason> {
 }
 
 /// TIMESTAMP: an RFC 3339 string or integral epoch seconds, shown in System One's zone.
-pub(crate) fn timestamp(value: &Value, cx: &Context<'_>) -> Result<String, Reason> {
+pub(crate) fn timestamp(value: &Json<'_>, cx: &Context<'_>) -> Result<String, Reason> {
     timestamp_at(value, cx).map(|(_, text)| text)
 }
 
 /// [`timestamp`], with the instant it names in Unix seconds (for the event-age metric).
-pub(crate) fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, String), Reason> {
+pub(crate) fn timestamp_at(value: &Json<'_>, cx: &Context<'_>) -> Result<(i64, String), Reason> {
     let seconds = match value {
-        Value::String(text) => time::parse_rfc3339(text).ok_or(Reason::Format(cx.name))?,
-        Value::Number(_) => int(value, cx)?,
+        Json::String(text) => time::parse_rfc3339(text).ok_or(Reason::Format(cx.name))?,
+        Json::Number(_) => int(value, cx)?,
         _ => return Err(Reason::Type(cx.name)),
     };
     let text = time::local_text(seconds, cx.zone).ok_or(Reason::Range(cx.name))?;
@@ -89,10 +89,10 @@ pub(crate) fn timestamp_at(value: &Value, cx: &Context<'_>) -> Result<(i64, Stri
 }
 
 /// FLAG: a boolean, or a number whose value is 0 or 1 in any notation.
-pub(crate) fn flag(value: &Value, cx: &Context<'_>) -> Result<bool, Reason> {
+pub(crate) fn flag(value: &Json<'_>, cx: &Context<'_>) -> Result<bool, Reason> {
     match value {
-        Value::Bool(flag) => Ok(*flag),
-        Value::Number(number) => match Decimal::parse(number.as_str()).map(|d| d.to_i64()) {
+        Json::Bool(flag) => Ok(*flag),
+        Json::Number(number) => match Decimal::parse(number).map(|d| d.to_i64()) {
             Some(Ok(0)) => Ok(false),
             Some(Ok(1)) => Ok(true),
             _ => Err(Reason::Range(cx.name)),

@@ -27,15 +27,19 @@ pub(crate) fn b64(bytes: impl AsRef<[u8]>) -> String {
 }
 
 pub(crate) fn transformer(stream: Stream) -> Transformer {
-    Transformer::new(stream, Config::with_zone(None).unwrap()).unwrap()
+    Transformer::new(stream, Config::with_zone(None).unwrap())
 }
 
-pub(crate) fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent {
+pub(crate) fn event(records: impl IntoIterator<Item = (String, String)>) -> FirehoseEvent<'static> {
     FirehoseEvent {
         invocation_id: Some("test".into()),
         records: records
             .into_iter()
-            .map(|(record_id, data)| FirehoseRecord { record_id, data, ..FirehoseRecord::default() })
+            .map(|(record_id, data)| FirehoseRecord {
+                record_id: record_id.into(),
+                data: data.into(),
+                ..FirehoseRecord::default()
+            })
             .collect(),
         ..FirehoseEvent::default()
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 use jiff::tz::TimeZone;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn zone() -> TimeZone {
     TimeZone::get("America/Chicago").unwrap()
@@ -10,7 +10,9 @@ fn zone() -> TimeZone {
 
 fn run(kind: Kind, value: Value) -> Result<Converted, Reason> {
     let zone = zone();
-    convert(kind, Some(&value), &Context { name: "F", zone: &zone })
+    let text = json!({ "v": value }).to_string();
+    let document = crate::parse::document(&text).unwrap();
+    convert(kind, document.get("v"), &Context { name: "F", zone: &zone })
 }
 
 /// The System One text of a converted value.
