@@ -35,11 +35,12 @@ fn delivered(out: &Path) -> BTreeMap<String, (String, Vec<Vec<u8>>)> {
     for path in files {
         let key = path.strip_prefix(out).unwrap().to_str().unwrap().to_owned();
         let parts: Vec<&str> = key.split('/').collect();
-        let content = std::fs::read_to_string(&path).unwrap();
+        // (`source/`, the run's own raw backup, is gzip and not an outcome.)
+        let content = || std::fs::read_to_string(&path).unwrap();
         match parts[0] {
-            "system-one" => found.entry(parts[1].to_owned()).or_default().0.push_str(&content),
+            "system-one" => found.entry(parts[1].to_owned()).or_default().0.push_str(&content()),
             "errors" if parts[1] != "unrouted" => {
-                for line in content.lines() {
+                for line in content().lines() {
                     let record: ErrorRecord = serde_json::from_str(line).unwrap();
                     let raw = base64::engine::general_purpose::STANDARD.decode(record.raw_data).unwrap();
                     found.entry(parts[1].to_owned()).or_default().1.push(raw);
