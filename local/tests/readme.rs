@@ -7,7 +7,7 @@
 use std::process::{Command, Stdio};
 
 use shim::Stream;
-use support::{block_on, create_bucket, error_object, put, repo_root, sample_lines, text, Moto, REGION};
+use support::{aws_test_env, block_on, create_bucket, error_object, put, repo_root, sample_lines, text, Moto};
 
 mod support;
 
@@ -62,21 +62,9 @@ fn the_readmes_commands_run_as_written() {
     let fresh = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(repo_root().join("events"), fresh.path().join("events")).unwrap();
     for (command, shown) in commands.iter().zip(&shown) {
-        let output = Command::new(env!("CARGO_BIN_EXE_firehose-local"))
-            .args(command)
-            .current_dir(fresh.path())
-            .stdin(Stdio::null())
-            .env_remove("SYSTEM_ONE_TIMEZONE")
-            .env_remove("AWS_PROFILE")
-            .env("AWS_ENDPOINT_URL", &moto.endpoint)
-            .env("AWS_REGION", REGION)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_CONFIG_FILE", "/nonexistent/firehose-local-test-config")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/firehose-local-test-credentials")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .unwrap();
+        let mut process = Command::new(env!("CARGO_BIN_EXE_firehose-local"));
+        process.args(command).current_dir(fresh.path()).stdin(Stdio::null());
+        let output = aws_test_env(&mut process, &moto.endpoint).output().unwrap();
         let status = output.status.code();
         let expected: &[i32] = if command[0] == "run" { &[0] } else { &[0, 1] };
         assert!(

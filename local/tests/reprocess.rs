@@ -19,24 +19,10 @@ use support::*;
 /// original bytes of the failed records, in order.
 fn delivered(out: &Path) -> BTreeMap<String, (String, Vec<Vec<u8>>)> {
     let mut found: BTreeMap<String, (String, Vec<Vec<u8>>)> = BTreeMap::new();
-    let mut files = Vec::new();
-    let mut folders = vec![out.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    for path in files {
-        let key = path.strip_prefix(out).unwrap().to_str().unwrap().to_owned();
+    // In key order (a BTreeMap); `source/`, the run's own raw backup, is not an outcome.
+    for (key, content) in files_below(out) {
         let parts: Vec<&str> = key.split('/').collect();
-        // (`source/`, the run's own raw backup, is gzip and not an outcome.)
-        let content = || std::fs::read_to_string(&path).unwrap();
+        let content = || String::from_utf8(content.clone()).unwrap();
         match parts[0] {
             "system-one" => found.entry(parts[1].to_owned()).or_default().0.push_str(&content()),
             "errors" if parts[1] != "unrouted" => {

@@ -10,7 +10,8 @@ use std::process::{Command, Output, Stdio};
 
 use shim::Stream;
 use support::{
-    block_on, create_bucket, error_object, firehose_local as on_moto, gzip, objects, put, sample_lines, text, Moto,
+    block_on, create_bucket, error_object, files_below, firehose_local as on_moto, gzip, objects, put, sample_lines,
+    text, Moto,
 };
 
 mod support;
@@ -25,23 +26,6 @@ fn firehose_local(args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
-}
-
-/// Every file below `dir` (relative path → bytes).
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut folders = vec![dir.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in fs::read_dir(folder).into_iter().flatten() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                found.insert(path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
 }
 
 fn under(files: &BTreeMap<String, Vec<u8>>, prefix: &str) -> BTreeMap<String, Vec<u8>> {
@@ -72,7 +56,7 @@ fn out_with_an_s3_source_is_refused_and_the_bucket_untouched() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("--out") && stderr.contains("never into a folder"), "{stderr}");
     assert_eq!(block_on(objects(&s3, "data")), before);
-    assert!(tree(dir.path()).is_empty());
+    assert!(files_below(dir.path()).is_empty());
 }
 
 #[test]
@@ -82,7 +66,7 @@ fn replaying_the_runs_error_output_twice_leaves_it_as_it_is() {
     let out = dir.path().join("out");
     let run = firehose_local(&["run", "events/system-two", "--out", s(&out), "--frozen-clock", CLOCK]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
-    let after_run = tree(&out);
+    let after_run = files_below(&out);
     let failing = lines_under(&after_run, "errors/orders/processing-failed/");
     assert!(failing > 0);
     for _ in 0..2 {
@@ -90,7 +74,7 @@ fn replaying_the_runs_error_output_twice_leaves_it_as_it_is() {
         let stdout = text(&replay.stdout);
         assert_eq!(replay.status.code(), Some(1), "{stdout}{}", text(&replay.stderr));
         assert!(stdout.contains("still fail exactly as their lines say"), "{stdout}");
-        assert_eq!(tree(&out), after_run, "nothing written, nothing moved");
+        assert_eq!(files_below(&out), after_run, "nothing written, nothing moved");
     }
 }
 
@@ -111,7 +95,7 @@ fn a_local_replay_moves_its_sources_reads_gzip_and_a_second_replay_writes_nothin
     let stdout = text(&first.stdout);
     assert_eq!(first.status.code(), Some(1), "{stdout}{}", text(&first.stderr));
     assert!(!stdout.contains("unreadable"), "{stdout}");
-    let after = tree(&out);
+    let after = files_below(&out);
     assert_eq!(under(&after, "system-one/orders/").len(), 1, "{:?}", after.keys());
     assert!(!source.exists());
     assert_eq!(under(&after, "errors/orders/replayed/processing-failed/").len(), 1);
@@ -122,7 +106,7 @@ fn a_local_replay_moves_its_sources_reads_gzip_and_a_second_replay_writes_nothin
     let second = firehose_local(&args);
     assert_eq!(second.status.code(), Some(1), "{}", text(&second.stdout));
     assert!(text(&second.stdout).contains("wrote 0 objects"), "{}", text(&second.stdout));
-    assert_eq!(tree(&out), after);
+    assert_eq!(files_below(&out), after);
 }
 
 #[test]
@@ -131,12 +115,12 @@ fn a_replay_of_the_output_folder_reads_only_its_error_output() {
     let out = dir.path().join("out");
     let run = firehose_local(&["run", "events/system-two", "--out", s(&out), "--frozen-clock", CLOCK]);
     assert_eq!(run.status.code(), Some(0));
-    let before = tree(&out);
+    let before = files_below(&out);
     let whole = firehose_local(&["replay", s(&out), "--out", s(&out)]);
     let stdout = text(&whole.stdout);
     assert_eq!(whole.status.code(), Some(1), "{stdout}{}", text(&whole.stderr));
     assert!(!stdout.contains("unreadable"), "{stdout}");
-    assert_eq!(tree(&out), before);
+    assert_eq!(files_below(&out), before);
     let data = firehose_local(&["replay", s(&out.join("system-one")), "--out", s(&out)]);
     assert_eq!(data.status.code(), Some(2));
     assert!(text(&data.stderr).contains("replay reads error output"), "{}", text(&data.stderr));
@@ -149,14 +133,14 @@ fn a_local_dry_run_prints_the_plan_and_writes_nothing() {
     let folder = out.join("errors/orders/processing-failed/2026/11/20/15");
     fs::create_dir_all(&folder).unwrap();
     fs::write(folder.join("o"), error_object(&sample_lines(Stream::Orders), "lambdaArn", "orders")).unwrap();
-    let before = tree(&out);
+    let before = files_below(&out);
     let output = firehose_local(&["replay", s(&out.join("errors")), "--out", s(&out), "--dry-run"]);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("dry run: nothing written, nothing moved"), "{stdout}");
     assert!(stdout.contains("would write 2 objects"), "{stdout}");
     assert!(stdout.contains("errors/orders/replayed/processing-failed/2026/11/20/15/o"), "{stdout}");
-    assert_eq!(tree(&out), before);
+    assert_eq!(files_below(&out), before);
 }
 
 #[test]
@@ -227,12 +211,12 @@ fn a_second_run_into_the_same_folder_is_refused() {
     let out = dir.path().join("out");
     let first = firehose_local(&["run", "events/system-two", "--out", s(&out)]);
     assert_eq!(first.status.code(), Some(0));
-    let before = tree(&out);
+    let before = files_below(&out);
     let again = firehose_local(&["run", "events/system-two", "--out", s(&out)]);
     let stderr = text(&again.stderr);
     assert_eq!(again.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("a second run would add a second copy"), "{stderr}");
-    assert_eq!(tree(&out), before);
+    assert_eq!(files_below(&out), before);
 }
 
 #[test]
@@ -260,7 +244,7 @@ fn a_record_over_1_mib_is_marked_as_aws_would_refuse_it() {
     let out = dir.path().join("out");
     let output = firehose_local(&["run", s(&input), "--out", s(&out)]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let files = tree(&out);
+    let files = files_below(&out);
     assert_eq!(lines_under(&files, "system-one/customers/"), 1);
     let errors = under(&files, "errors/customers/processing-failed/");
     assert_eq!(errors.len(), 1);

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
-use std::path::Path;
+
 use std::process::{Command, Stdio};
 
 use jiff::tz::TimeZone;
@@ -16,25 +16,10 @@ use jiff::Timestamp;
 
 mod support;
 
+use support::files_below;
+
 fn hour(at: Timestamp) -> String {
     at.to_zoned_datetime(TimeZone::UTC).strftime("%Y/%m/%d/%H").to_string()
-}
-
-/// Every object under `dir`, by its path below it.
-fn objects(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut folders = vec![dir.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in fs::read_dir(folder).into_iter().flatten() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                found.insert(path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
 }
 
 #[test]
@@ -82,7 +67,7 @@ fn run_keeps_every_record_once_as_received_in_the_hour_it_arrived() {
     let hours = [hour(started), hour(ended)];
 
     let mut backed_up: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for (key, zipped) in objects(&out.join("source")) {
+    for (key, zipped) in files_below(&out.join("source")) {
         // <lane>/YYYY/MM/DD/HH/<lane>-1-YYYY-MM-DD-HH-MM-SS-<uuid>.gz
         let (lane, rest) = key.split_once('/').unwrap();
         let (folder, name) = rest.rsplit_once('/').unwrap();

@@ -55,23 +55,10 @@ pub(crate) fn tree(out: &Path) {
 /// Every file under `root` into the bucket, keyed by its path.
 pub(crate) fn upload(moto: &Moto, root: &Path, bucket: &str) {
     let s3 = moto.s3();
-    let mut files = Vec::new();
-    let mut folders = vec![root.to_owned()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
     block_on(async {
         create_bucket(&s3, bucket).await;
-        for path in files {
-            let key = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
-            put(&s3, bucket, &key, std::fs::read(&path).unwrap()).await;
+        for (key, content) in files_below(root) {
+            put(&s3, bucket, &key, content).await;
         }
     });
 }

@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -102,6 +102,13 @@ pub(crate) fn firehose_local(endpoint: &str, args: &[&str]) -> Output {
 pub(crate) fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_firehose-local"));
     command.args(args).current_dir(repo_root()).stdin(Stdio::null());
+    aws_test_env(&mut command, endpoint).envs(env.iter().copied());
+    command.output().unwrap()
+}
+
+/// The environment of a command that must reach `endpoint` (moto) and nothing else: the test
+/// credentials and region, no profile, no config files, no instance metadata, the default zone.
+pub(crate) fn aws_test_env<'c>(command: &'c mut Command, endpoint: &str) -> &'c mut Command {
     for name in
         ["AWS_PROFILE", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_KINESIS", "AWS_SESSION_TOKEN", "SYSTEM_ONE_TIMEZONE"]
     {
@@ -115,8 +122,24 @@ pub(crate) fn firehose_local_with(endpoint: &str, args: &[&str], env: &[(&str, &
         .env("AWS_CONFIG_FILE", "/nonexistent/firehose-local-test-config")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/firehose-local-test-credentials")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(env.iter().copied());
-    command.output().unwrap()
+}
+
+/// Every file below `dir` (none when it does not exist), by its path below it, with its bytes.
+pub(crate) fn files_below(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let key = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                found.insert(key, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
 }
 
 pub(crate) fn text(bytes: &[u8]) -> String {
