@@ -73,7 +73,10 @@ fn replaying_the_runs_error_output_twice_leaves_it_as_it_is() {
         let replay = firehose_local(&["replay", s(&out.join("errors/orders/processing-failed")), "--out", s(&out)]);
         let stdout = text(&replay.stdout);
         assert_eq!(replay.status.code(), Some(1), "{stdout}{}", text(&replay.stderr));
-        assert!(stdout.contains("still fail exactly as their lines say"), "{stdout}");
+        assert!(
+            stdout.contains("still failing exactly as their lines say, recovering nothing: 1 source object;"),
+            "{stdout}"
+        );
         assert_eq!(files_below(&out), after_run, "nothing written, nothing moved");
     }
 }

@@ -70,8 +70,8 @@ pub(super) fn summary(title: &str, command: &ReplayCommand, recovery: &Recovery,
     if recovery.unchanged > 0 {
         let _ = writeln!(
             out,
-            "{} still fail exactly as their lines say and recover nothing: left where they are, nothing written \
-             (replay them once the cause is fixed)",
+            "still failing exactly as their lines say, recovering nothing: {}; left where they are, nothing \
+             written (replay them once the cause is fixed)",
             count(recovery.unchanged, "source object")
         );
     }
