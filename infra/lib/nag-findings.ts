@@ -115,7 +115,7 @@ export function acknowledgeReconcileRole(role: IConstruct, bucket: CfnBucket): v
     'reconcile reads the raw backup, outputs and error output it lists under these prefixes and, with --repair ' +
     '(or a reprocess), creates objects of its own names there: the wildcard is the prefix only, the actions are ' +
     'exactly its calls (no DeleteObject).';
-  for (const prefix of ['source/', 'system-one/', 'errors/', 'firehose-local/', 'firehose-local/repairs/', 'firehose-local/runs/']) {
+  for (const prefix of ['source/', 'system-one/', 'errors/', 'firehose-local/repairs/', 'firehose-local/runs/']) {
     acknowledge(role, ID(`IAM5[Resource::${bucketArn}/${prefix}*]`), reason);
   }
 }

@@ -264,8 +264,9 @@ export class ShimStack extends Stack {
    * commands/run.rs, reread.rs, store/bucket.rs), nothing more.
    * - HeadBucket and ListObjectsV2 under source/, system-one/, errors/ (s3:ListBucket; it also
    *   lets a GetObject/HeadObject of a missing key answer 404, not 403).
-   * - GetObject of what is listed (source/, system-one/, errors/), and of firehose-local/ (the
-   *   run's mark, looked up before a run; HeadObject of a repair's keys with --dry-run).
+   * - GetObject of what is listed (source/, system-one/, errors/), of a run's mark
+   *   (firehose-local/runs/, looked up before a run) and of firehose-local/repairs/ (HeadObject
+   *   of the planned keys with --repair --dry-run).
    * - PutObject: the repair creates (If-None-Match: *) under system-one/ and errors/ and its
    *   journal under firehose-local/repairs/; a reprocess into the bucket is a `run`, which
    *   creates under system-one/, errors/ and source/ (its raw backup) and creates then rewrites
@@ -286,7 +287,13 @@ export class ShimStack extends Stack {
       {
         sid: 'ReadBackupOutputsErrorsMarks',
         actions: ['s3:GetObject'],
-        resources: [objects('source/'), objects('system-one/'), objects('errors/'), objects('firehose-local/')],
+        resources: [
+          objects('source/'),
+          objects('system-one/'),
+          objects('errors/'),
+          objects('firehose-local/repairs/'),
+          objects('firehose-local/runs/'),
+        ],
       },
       {
         sid: 'CreateRepairsAndReprocessedOutput',

@@ -318,6 +318,7 @@ describe('reconcile role -> every S3 and Kinesis call of reconcile [--repair] an
       ['s3:PutObject', `${bucket}/elsewhere/abc`],
       ['s3:PutObject', `${bucket}/abc`],
       ['s3:GetObject', `${bucket}/elsewhere/abc`],
+      ['s3:GetObject', `${bucket}/firehose-local/other/abc.json`],
       ['s3:PutBucketPolicy', bucket],
       ['s3:PutLifecycleConfiguration', bucket],
       ['kinesis:PutRecords', `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/shim-test-orders`],
