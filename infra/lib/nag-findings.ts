@@ -107,3 +107,15 @@ export function acknowledgeReplayRole(role: IConstruct, bucket: CfnBucket): void
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/errors/*]`), reason);
   acknowledge(role, ID(`IAM5[Resource::${bucketArn}/system-one/*]`), reason);
 }
+
+/** The reconcile role's object wildcards are prefixes; its actions are exactly its calls. */
+export function acknowledgeReconcileRole(role: IConstruct, bucket: CfnBucket): void {
+  const bucketArn = bucketArnInFindings(bucket);
+  const reason =
+    'reconcile reads the raw backup, outputs and error output it lists under these prefixes and, with --repair ' +
+    '(or a reprocess), creates objects of its own names there: the wildcard is the prefix only, the actions are ' +
+    'exactly its calls (no DeleteObject).';
+  for (const prefix of ['source/', 'system-one/', 'errors/', 'firehose-local/repairs/', 'firehose-local/runs/']) {
+    acknowledge(role, ID(`IAM5[Resource::${bucketArn}/${prefix}*]`), reason);
+  }
+}

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { IngestApi } from './api';
 import { skipCheckov } from './checkov';
 import { addDashboard } from './dashboard';
-import { acknowledgeApi, acknowledgePipeline, acknowledgeReplayRole } from './nag-findings';
+import { acknowledgeApi, acknowledgePipeline, acknowledgeReconcileRole, acknowledgeReplayRole } from './nag-findings';
 import { type ShimSettings, silenceWindows } from './props';
 import { addQueryDefinitions, QUERIES_DIR } from './queries';
 import { StreamPipeline } from './stream-pipeline';
@@ -35,6 +35,7 @@ export class ShimStack extends Stack {
   readonly key: kms.Key;
   readonly alarmTopic: sns.Topic;
   readonly replayRole: iam.Role;
+  readonly reconcileRole: iam.Role;
   readonly apiAlarms: cloudwatch.Alarm[];
   readonly settings: ShimSettings;
 
@@ -93,6 +94,7 @@ export class ShimStack extends Stack {
     this.api = new IngestApi(this, 'Ingest', { settings, pipelines: this.pipelines, key: this.key });
     this.apiAlarms = this.api.addAlarms(this.alarmTopic, settings);
     this.replayRole = this.createReplayRole();
+    this.reconcileRole = this.createReconcileRole();
     addDashboard(this, this.pipelines, this.api.apiName, settings.apiStageName, this.apiAlarms);
     addQueryDefinitions(
       this,
@@ -103,6 +105,7 @@ export class ShimStack extends Stack {
     for (const p of this.pipelines) acknowledgePipeline(p, settings, this.dataBucket.node.defaultChild as s3.CfnBucket);
     acknowledgeApi(this.api, settings);
     acknowledgeReplayRole(this.replayRole, this.dataBucket.node.defaultChild as s3.CfnBucket);
+    acknowledgeReconcileRole(this.reconcileRole, this.dataBucket.node.defaultChild as s3.CfnBucket);
   }
 
   /**
@@ -254,6 +257,75 @@ export class ShimStack extends Stack {
     return role;
   }
 
+  /**
+   * The identity an operator assumes for `firehose-local reconcile s3://BUCKET [--repair]` and
+   * for reprocessing (`firehose-local run s3://BUCKET/source/... | kinesis:NAME --out
+   * s3://BUCKET`): exactly their calls (local/src/commands/reconcile.rs, reconcile/,
+   * commands/run.rs, reread.rs, store/bucket.rs), nothing more.
+   * - HeadBucket and ListObjectsV2 under source/, system-one/, errors/ (s3:ListBucket; it also
+   *   lets a GetObject/HeadObject of a missing key answer 404, not 403).
+   * - GetObject of what is listed (source/, system-one/, errors/), of a run's mark
+   *   (firehose-local/runs/, looked up before a run) and of firehose-local/repairs/ (HeadObject
+   *   of the planned keys with --repair --dry-run).
+   * - PutObject: the repair creates (If-None-Match: *) under system-one/ and errors/ and its
+   *   journal under firehose-local/repairs/; a reprocess into the bucket is a `run`, which
+   *   creates under system-one/, errors/ and source/ (its raw backup) and creates then rewrites
+   *   its mark under firehose-local/runs/.
+   * - Never DeleteObject, never CopyObject's delete half: nothing delivered is removed.
+   * - Reading a stream again: DescribeStreamSummary, ListShards, GetShardIterator, GetRecords
+   *   on the stack's streams. With SSE-KMS, the key for reading and writing.
+   */
+  private createReconcileRole(): iam.Role {
+    const role = new iam.Role(this, 'ReconcileRole', {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description:
+        'firehose-local reconcile [--repair] and reprocess: read source/, system-one/, errors/; create, never delete',
+    });
+    const objects = (prefix: string) => this.dataBucket.arnForObjects(`${prefix}*`);
+    const statements = [
+      { sid: 'ListTheBucket', actions: ['s3:ListBucket'], resources: [this.dataBucket.bucketArn] },
+      {
+        sid: 'ReadBackupOutputsErrorsMarks',
+        actions: ['s3:GetObject'],
+        resources: [
+          objects('source/'),
+          objects('system-one/'),
+          objects('errors/'),
+          objects('firehose-local/repairs/'),
+          objects('firehose-local/runs/'),
+        ],
+      },
+      {
+        sid: 'CreateRepairsAndReprocessedOutput',
+        actions: ['s3:PutObject'],
+        resources: [
+          objects('system-one/'),
+          objects('errors/'),
+          objects('source/'),
+          objects('firehose-local/repairs/'),
+          objects('firehose-local/runs/'),
+        ],
+      },
+    ];
+    for (const st of statements) role.addToPrincipalPolicy(new iam.PolicyStatement(st));
+    const streams = this.pipelines.flatMap((p) => (p.kinesisStream ? [p.kinesisStream.streamArn] : []));
+    if (streams.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadTheStreamsAgain',
+          actions: ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:GetShardIterator', 'kinesis:GetRecords'],
+          resources: streams,
+        }),
+      );
+    }
+    if (this.settings.dataBucketEncryption === 'sse-kms') {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'DataBucketKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      );
+    }
+    return role;
+  }
+
   private addOutputs(): void {
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('ApiEndpoint', `${this.api.api.url}events`, 'POST events to <ApiEndpoint>/<stream>');
@@ -279,6 +351,16 @@ export class ShimStack extends Stack {
     );
     out('ReplayKinesisTarget', `kinesis:${this.stackName}-{stream}`, 'The --to of firehose-local replay for the Kinesis streams');
     out('ReplayRoleArn', this.replayRole.roleArn, 'Role to assume for replaying failed records');
+    out(
+      'ReconcileRoleArn',
+      this.reconcileRole.roleArn,
+      'Role to assume for firehose-local reconcile [--repair] and reprocessing (run s3://BUCKET/source/... or kinesis:NAME)',
+    );
+    out(
+      'DataBucketEncryption',
+      this.settings.dataBucketEncryption,
+      'Encryption of the data bucket: sse-s3 or sse-kms (then with EncryptionKeyArn)',
+    );
     out('EncryptionKeyArn', this.key.keyArn, 'The stack key (logs, alarm topic; data bucket with sse-kms): readers need kms:Decrypt on it');
     for (const p of this.pipelines) {
       const n = pascal(p.name);

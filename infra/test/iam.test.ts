@@ -277,6 +277,82 @@ describe('replay role -> every S3 and Kinesis call of firehose-local replay (loc
   }
 });
 
+describe('reconcile role -> every S3 and Kinesis call of reconcile [--repair] and reprocess (commands/reconcile.rs, reconcile/, commands/run.rs, reread.rs, store/bucket.rs)', () => {
+  for (const kms of [false, true]) {
+    const s = stackOf(kms ? { dataBucketEncryption: 'sse-kms' } : {});
+    const identity = s.policiesOf('ReconcileRole');
+    const principal = s.getAtt(s.idOf('ReconcileRole', 'AWS::IAM::Role'), 'Arn');
+    const bucket = s.getAtt(s.idOf('DataBucket', 'AWS::S3::Bucket'), 'Arn');
+    const hour = '2026/12/04/21';
+    const allowed: Array<[string, string, string]> = [
+      ['HeadBucket; ListObjectsV2 of source/, system-one/, errors/', 's3:ListBucket', bucket],
+      ['GetObject of the raw backup', 's3:GetObject', `${bucket}/source/orders/${hour}/orders-1.gz`],
+      ['GetObject of an output', 's3:GetObject', `${bucket}/system-one/orders/${hour}/orders-1`],
+      ['GetObject of the error output', 's3:GetObject', `${bucket}/errors/orders/processing-failed/${hour}/orders-1`],
+      ['--repair: PutObject (If-None-Match) of missing lines', 's3:PutObject', `${bucket}/system-one/orders/${hour}/orders-1-repair-abc`],
+      ['--repair: PutObject (If-None-Match) of missing failures', 's3:PutObject', `${bucket}/errors/orders/processing-failed/${hour}/orders-1-abc`],
+      ['--repair: PutObject of its journal', 's3:PutObject', `${bucket}/firehose-local/repairs/abc.json`],
+      ['--repair --dry-run: HeadObject of a planned key', 's3:GetObject', `${bucket}/firehose-local/repairs/abc.json`],
+      ['reprocess: GetObject of the run mark', 's3:GetObject', `${bucket}/firehose-local/runs/abc.json`],
+      ['reprocess: PutObject of the run mark', 's3:PutObject', `${bucket}/firehose-local/runs/abc.json`],
+      ['reprocess of kinesis: PutObject of the raw backup', 's3:PutObject', `${bucket}/source/orders/${hour}/orders-1.gz`],
+    ];
+    for (const st of STREAMS) {
+      const stream = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/shim-test-${st.name}`;
+      for (const action of ['kinesis:DescribeStreamSummary', 'kinesis:ListShards', 'kinesis:GetShardIterator', 'kinesis:GetRecords']) {
+        allowed.push([`reprocess kinesis:shim-test-${st.name}`, action, stream]);
+      }
+    }
+    if (kms) {
+      const key = s.getAtt(s.idOf('EncryptionKey', 'AWS::KMS::Key'), 'Arn');
+      allowed.push(['read SSE-KMS objects', 'kms:Decrypt', key], ['write SSE-KMS objects', 'kms:GenerateDataKey', key]);
+    }
+    const denied: Array<[string, string]> = [
+      ['s3:DeleteObject', `${bucket}/system-one/orders/${hour}/orders-1`],
+      ['s3:DeleteObject', `${bucket}/errors/orders/processing-failed/${hour}/orders-1`],
+      ['s3:DeleteObject', `${bucket}/source/orders/${hour}/orders-1.gz`],
+      ['s3:DeleteObject', `${bucket}/firehose-local/repairs/abc.json`],
+      ['s3:DeleteObject', `${bucket}/firehose-local/runs/abc.json`],
+      ['s3:DeleteObjectVersion', `${bucket}/system-one/orders/${hour}/orders-1`],
+      ['s3:PutObject', `${bucket}/firehose-local/other/abc.json`],
+      ['s3:PutObject', `${bucket}/elsewhere/abc`],
+      ['s3:PutObject', `${bucket}/abc`],
+      ['s3:GetObject', `${bucket}/elsewhere/abc`],
+      ['s3:GetObject', `${bucket}/firehose-local/other/abc.json`],
+      ['s3:PutBucketPolicy', bucket],
+      ['s3:PutLifecycleConfiguration', bucket],
+      ['kinesis:PutRecords', `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/shim-test-orders`],
+      ['kinesis:GetRecords', `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/another-stack-orders`],
+    ];
+    if (kms) {
+      const key = s.getAtt(s.idOf('EncryptionKey', 'AWS::KMS::Key'), 'Arn');
+      denied.push(['kms:ScheduleKeyDeletion', key]);
+    }
+    for (const [call, action, resource] of allowed) {
+      it(`${kms ? '[sse-kms] ' : ''}${call}: ${action}`, async () => {
+        assert.equal(await decide({ principal, action, resource, identity, resourcePolicy: s.resourcePolicyFor(action) }), ALLOWED, resource);
+      });
+    }
+    for (const [action, resource] of denied) {
+      it(`${kms ? '[sse-kms] ' : ''}not ${action} ${resource.split(':').slice(-1)[0]}`, async () => {
+        assert.notEqual(await decide({ principal, action, resource, identity, resourcePolicy: s.resourcePolicyFor(action) }), ALLOWED);
+      });
+    }
+  }
+});
+
+describe('outputs: DataBucketEncryption says how the data bucket is encrypted', () => {
+  for (const encryption of ['sse-s3', 'sse-kms'] as const) {
+    it(encryption, () => {
+      const s = stackOf({ dataBucketEncryption: encryption });
+      assert.equal(s.outputs.DataBucketEncryption.Value, encryption);
+      const bucket = s.res[s.idOf('DataBucket', 'AWS::S3::Bucket')].Properties!;
+      const algorithm = bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm;
+      assert.equal(algorithm, encryption === 'sse-kms' ? 'aws:kms' : 'AES256');
+    });
+  }
+});
+
 describe('API Gateway integration role -> the streams; System Two -> the API', () => {
   for (const source of ['kinesis', 'direct-put'] as const) {
     it(`${source}: the integration role may put into each stream`, async () => {

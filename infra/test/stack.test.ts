@@ -284,7 +284,7 @@ describe('outputs an operator tool reads', () => {
   it('auth mode, log groups, alarm prefix, a test alarm, the replay target, per-stream names', () => {
     const { template } = synth();
     const outputs = template.toJSON().Outputs;
-    for (const name of ['ApiEndpoint', 'ApiKeyId', 'ApiInvokeArn', 'ApiAuthMode', 'DataBucketName', 'AlarmTopicArn', 'AlarmNamePrefix', 'TestAlarmName', 'ReplayKinesisTarget', 'ReplayRoleArn', 'EncryptionKeyArn', 'RawBackupPrefixPattern']) {
+    for (const name of ['ApiEndpoint', 'ApiKeyId', 'ApiInvokeArn', 'ApiAuthMode', 'DataBucketName', 'AlarmTopicArn', 'AlarmNamePrefix', 'TestAlarmName', 'ReplayKinesisTarget', 'ReplayRoleArn', 'ReconcileRoleArn', 'DataBucketEncryption', 'EncryptionKeyArn', 'RawBackupPrefixPattern']) {
       assert.ok(outputs[name], name);
     }
     assert.equal(outputs.ApiAuthMode.Value, 'api-key');
