@@ -225,7 +225,9 @@ mod tests {
         assert_eq!(codes, Reason::CODES);
     }
 
-    /// The reason tables of the README and the operations guide list every code, once.
+    /// The reason tables of the README and the operations guide list every code, once. The
+    /// table is the one whose first row is `bad-base64` (other tables, such as the reconcile's
+    /// findings, may name a word that is also a code).
     #[test]
     fn docs_list_every_code() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -233,6 +235,8 @@ mod tests {
             let text = std::fs::read_to_string(root.join(doc)).unwrap();
             let listed: Vec<&str> = text
                 .lines()
+                .skip_while(|line| !line.starts_with("| `bad-base64`"))
+                .take_while(|line| line.starts_with('|'))
                 .filter_map(|line| line.strip_prefix("| `"))
                 .filter_map(|rest| rest.split('`').next())
                 .map(|code| code.split(':').next().unwrap_or(code))
