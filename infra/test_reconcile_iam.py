@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`firehose-local reconcile --repair` and a reprocess under the reconcile role's synthesized
-policy, with IAM enforced (moto in server mode, as test_replay_iam.py, whose setup it shares).
+policy, with IAM enforced (moto in server mode; the setup both tests share is moto_iam.py).
 
 Creates the data bucket and the streams named as the template names them, creates the reconcile
 role with the policy documents of the synthesized template (intrinsics resolved), assumes it and
@@ -30,29 +30,15 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from test_replay_iam import ACCOUNT, BUCKET, REGION, ROOT, Results, client, free_port, keys, resolver, start_moto, without
+from moto_iam import BUCKET, ROOT, IamMoto, Results, client, firehose_local, keys, role_policies, stream_names, without
 
 AT = "2026-12-01T05:10:00Z"
 WINDOW = ["--from", "2026-12-01T05", "--to", "2026-12-01T06"]
-
-
-def reconcile_policies(template: dict) -> list[dict]:
-    resources = template["Resources"]
-    role = next(k for k, r in resources.items() if k.startswith("ReconcileRole") and r["Type"] == "AWS::IAM::Role")
-    resolve = resolver(resources)
-    docs = [
-        resolve(r["Properties"]["PolicyDocument"])
-        for r in resources.values()
-        if r["Type"] == "AWS::IAM::Policy" and {"Ref": role} in r["Properties"]["Roles"]
-    ]
-    assert docs, "the reconcile role has a policy"
-    return docs
 
 
 def for_moto(doc: dict) -> dict:
@@ -67,21 +53,6 @@ def for_moto(doc: dict) -> dict:
         if "s3:ListBucket" in actions:
             st["Action"] = [*actions, "s3:HeadBucket"]
     return doc
-
-
-def firehose_local(binary: str, endpoint: str, creds: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_REGION=REGION,
-        AWS_ACCESS_KEY_ID=creds["aws_access_key_id"],
-        AWS_SECRET_ACCESS_KEY=creds["aws_secret_access_key"],
-        AWS_SESSION_TOKEN=creds["aws_session_token"],
-        AWS_CONFIG_FILE="/nonexistent/config",
-        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/credentials",
-        AWS_EC2_METADATA_DISABLED="true",
-    )
-    return subprocess.run([binary, *args], env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 def report(p: subprocess.CompletedProcess) -> dict:
@@ -99,42 +70,15 @@ def tail(p: subprocess.CompletedProcess) -> str:
 def main() -> int:
     template_path, binary = sys.argv[1], sys.argv[2]
     template = json.loads(Path(template_path).read_text())
-    streams = sorted(r["Properties"]["Name"] for r in template["Resources"].values() if r["Type"] == "AWS::Kinesis::Stream")
-    policies = reconcile_policies(template)
+    streams = stream_names(template)
+    policies = role_policies(template, "ReconcileRole")
     r = Results()
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    moto = start_moto(port)
+    m = IamMoto(r, streams)
     try:
-        anon = {"aws_access_key_id": "setup", "aws_secret_access_key": "setup"}
-        iam0 = client("iam", endpoint, anon)
-        iam0.create_user(UserName="admin")
-        iam0.put_user_policy(
-            UserName="admin",
-            PolicyName="all",
-            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
-        )
-        key = iam0.create_access_key(UserName="admin")["AccessKey"]
-        admin = {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
-        iam, s3, kinesis, sts = (client(s, endpoint, admin) for s in ("iam", "s3", "kinesis", "sts"))
-        try:
-            client("s3", endpoint, anon).list_buckets()
-            r.check(False, "moto enforces IAM (an unknown key is refused)")
-        except Exception:
-            r.check(True, "moto enforces IAM (an unknown key is refused)")
-
-        s3.create_bucket(Bucket=BUCKET)
-        for name in streams:
-            kinesis.create_stream(StreamName=name, ShardCount=1)
+        endpoint, s3, kinesis = m.endpoint, m.s3, m.kinesis
 
         def role_credentials(name: str, docs: list[dict]) -> dict:
-            # moto matches the trust principal literally (not the account root): trust the admin
-            trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/admin"}, "Action": "sts:AssumeRole"}]}
-            arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-            for i, doc in enumerate(docs):
-                iam.put_role_policy(RoleName=name, PolicyName=f"p{i}", PolicyDocument=json.dumps(for_moto(doc)))
-            c = sts.assume_role(RoleArn=arn, RoleSessionName="reconcile")["Credentials"]
-            return {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"], "aws_session_token": c["SessionToken"]}
+            return m.role_credentials(name, [for_moto(doc) for doc in docs])
 
         role = role_credentials("ReconcileRole", policies)
 
@@ -193,8 +137,7 @@ def main() -> int:
                 f"without s3:PutObject the repair fails with AccessDenied (exit {p.returncode})")
         r.check(keys(s3) == before, "... and writes nothing")
     finally:
-        moto.terminate()
-        moto.wait(timeout=10)
+        m.stop()
     print(f"reconcile under IAM: {r.passed} passed, {r.failed} failed")
     return 1 if r.failed else 0
 
