@@ -162,9 +162,11 @@ def firehose_local(binary: str, endpoint: str, creds: dict, *args: str) -> subpr
 
 class IamMoto:
     """moto with IAM enforced after the administrator's setup, the bucket and `streams` made;
-    `r` records that an unknown key is refused. Stop it with `stop()`."""
+    `r` records that an unknown key is refused; `for_moto` adapts a policy document to what moto
+    can evaluate (the test says how and why). Stop it with `stop()`."""
 
-    def __init__(self, r: Results, streams: list[str]) -> None:
+    def __init__(self, r: Results, streams: list[str], for_moto) -> None:
+        self.for_moto = for_moto
         port = free_port()
         self.endpoint = f"http://127.0.0.1:{port}"
         self.process = start_moto(port)
@@ -187,11 +189,11 @@ class IamMoto:
             self.kinesis.create_stream(StreamName=name, ShardCount=1)
 
     def role_credentials(self, name: str, docs: list[dict]) -> dict:
-        """A role `name` with `docs` as its policies (the caller adapts them for moto), assumed."""
+        """A role `name` with `docs` (adapted for moto) as its policies, assumed."""
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/admin"}, "Action": "sts:AssumeRole"}]}
         arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         for i, doc in enumerate(docs):
-            self.iam.put_role_policy(RoleName=name, PolicyName=f"p{i}", PolicyDocument=json.dumps(doc))
+            self.iam.put_role_policy(RoleName=name, PolicyName=f"p{i}", PolicyDocument=json.dumps(self.for_moto(doc)))
         c = self.sts.assume_role(RoleArn=arn, RoleSessionName=name)["Credentials"]
         return {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"], "aws_session_token": c["SessionToken"]}
 

@@ -73,14 +73,11 @@ def main() -> int:
     streams = stream_names(template)
     policies = role_policies(template, "ReconcileRole")
     r = Results()
-    m = IamMoto(r, streams)
+    m = IamMoto(r, streams, for_moto)
     try:
         endpoint, s3, kinesis = m.endpoint, m.s3, m.kinesis
 
-        def role_credentials(name: str, docs: list[dict]) -> dict:
-            return m.role_credentials(name, [for_moto(doc) for doc in docs])
-
-        role = role_credentials("ReconcileRole", policies)
+        role = m.role_credentials("ReconcileRole", policies)
 
         # 1. reprocess into the bucket: run's writes, and a Kinesis re-read
         events = str(ROOT / "events/system-two")
@@ -126,7 +123,7 @@ def main() -> int:
             r.check("AccessDenied" in str(error), f"the role cannot DeleteObject ({type(error).__name__})")
 
         # 5. a missing permission fails
-        crippled = role_credentials("ReconcileRoleWithoutPut", [without(d, "s3:PutObject") for d in policies])
+        crippled = m.role_credentials("ReconcileRoleWithoutPut", [without(d, "s3:PutObject") for d in policies])
         repaired = [k for k in keys(s3, "system-one/orders/2026/12/01/") if k != lost]
         for k in repaired:
             s3.delete_object(Bucket=BUCKET, Key=k)

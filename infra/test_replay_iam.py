@@ -82,14 +82,11 @@ def main() -> int:
     stack_prefix = streams[0].rsplit("-", 1)[0] if streams else ""
     policies = role_policies(template, "ReplayRole")
     r = Results()
-    m = IamMoto(r, streams)
+    m = IamMoto(r, streams, for_moto)
     try:
         endpoint, s3, kinesis = m.endpoint, m.s3, m.kinesis
 
-        def role_credentials(name: str, docs: list[dict]) -> dict:
-            return m.role_credentials(name, [for_moto(doc) for doc in docs])
-
-        replay = role_credentials("ReplayRole", policies)
+        replay = m.role_credentials("ReplayRole", policies)
 
         # 1. to S3 (the default target), twice
         source = "errors/orders/processing-failed/2026/12/04/21/orders-1-2026-12-04-21-00-00-a"
@@ -121,7 +118,7 @@ def main() -> int:
             r.check(source_k not in keys(s3, "errors/customers/processing-failed/"), "the Kinesis replay's source moved")
 
         # 3. a missing permission fails
-        crippled = role_credentials("ReplayRoleWithoutDelete", [without(d, "s3:DeleteObject") for d in policies])
+        crippled = m.role_credentials("ReplayRoleWithoutDelete", [without(d, "s3:DeleteObject") for d in policies])
         source_d = "errors/orders/processing-failed/2026/12/04/22/orders-1-2026-12-04-22-00-00-c"
         s3.put_object(Bucket=BUCKET, Key=source_d, Body=error_object("orders"))
         denied = run(binary, endpoint, crippled, f"s3://{BUCKET}/errors/orders/processing-failed/2026/12/04/22/")
